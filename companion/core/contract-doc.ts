@@ -1,0 +1,57 @@
+// Renders the "How this vault works" note from the contract itself, so the human documentation can
+// never drift from the schemas (a test compares it with the copy in vault-template/).
+import { z } from 'zod';
+import { KINDS, SETTINGS, renderTable, type SettingSpec } from '../../contract/index.ts';
+
+function describeType(schema: z.ZodType): string {
+  const json = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as { properties?: Record<string, { type?: string | string[]; enum?: unknown[]; items?: { type?: string }; pattern?: string }> };
+  return Object.entries(json.properties ?? {})
+    .map(([k, p]) => {
+      const t = p.enum ? p.enum.join('/') : p.type === 'array' ? `list of ${p.items?.type ?? 'text'}` : Array.isArray(p.type) ? p.type.join('|') : (p.type ?? 'any');
+      return `\`${k}\` (${t})`;
+    })
+    .join(', ');
+}
+
+export function renderContractNote(): string {
+  const lines = [
+    '---',
+    'tags:',
+    '  - aios',
+    '---',
+    '# How this vault works',
+    '',
+    'This vault is the memory of the business and the contract between you, the Obsidian plugin and the companion service.',
+    'Every note the system reads or writes names its kind in the `aios_kind` property; the kind says where the note lives,',
+    'how it is named, which properties it has, and who writes it.',
+    '',
+    '- **Owner notes** are yours: the companion reads them and never rewrites them.',
+    '- **Companion notes** are written by the companion. You may change the properties listed under "you may change"',
+    '  (for example `status` and `answer` on a decision-queue item); they are kept when the companion regenerates the note.',
+    '  If you edit anything else, the companion writes its next version beside yours as a conflict copy instead of',
+    '  overwriting your edit.',
+    '- Properties follow the Obsidian conventions: snake_case keys, dates as `YYYY-MM-DD`, local times as',
+    '  `YYYY-MM-DDTHH:mm:ss`, links quoted (`counterparty: "[[Acme Ltd]]"`), `tags` as a list. Money is a plain number',
+    '  without a currency symbol; the currency is its own property.',
+    '- Folders are settings (`folder_*` in [[Settings]]); the table shows the defaults.',
+    '- Files to import (bank statements, `.eml`/`.mbox` mail, Telegram exports) go into `Import/`. Imported files move to',
+    '  `Import/Archive/YYYY-MM/`; files that cannot be imported move to `Import/Quarantine/` with a report saying why.',
+    '- `Templates/` holds blanks for new notes; it is not read as data.',
+    '- Views: the `.base` files in `AIOS/Views/` show the decision queue, proposals, mail and import reports without the plugin.',
+    '',
+    '## Note kinds',
+    '',
+  ];
+  lines.push(renderTable(['kind', 'what it is', 'folder', 'written by', 'you may change'], KINDS.map((k) => [
+    `\`${k.kind}\``,
+    k.description,
+    `\`${k.defaultFolder}/\``,
+    k.owner === 'owner' ? 'you' : 'companion',
+    k.owner === 'owner' ? 'everything' : k.otherSideMay.length ? k.otherSideMay.map((x) => `\`${x}\``).join(', ') : 'nothing',
+  ])));
+  lines.push('## Properties of each kind', '');
+  for (const k of KINDS) lines.push(`- **${k.title}** (\`${k.kind}\`): ${describeType(k.schema) || 'any settings key (see the settings table)'}`);
+  lines.push('', '## Settings', '', 'Each can be set in [[Settings]] or overridden by `AIOS_<KEY>` in the environment.', '');
+  lines.push(renderTable(['key', 'default', 'what it does'], Object.entries(SETTINGS).map(([key, spec]) => [`\`${key}\``, `\`${String((spec as SettingSpec).default)}\``, (spec as SettingSpec).description])));
+  return lines.join('\n');
+}

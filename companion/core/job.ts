@@ -1,0 +1,112 @@
+// The one interface every capability plugs in through. A module exports jobs; the runner gives each
+// run a context and records the result. Nothing in a job reaches another module directly.
+import type { Frontmatter, SettingKey, SettingValue } from '../../contract/index.ts';
+import type { Vault } from './vault.ts';
+import type { VaultIndex } from './vault-index.ts';
+import type { StateDir } from './state.ts';
+import type { Logger } from './logger.ts';
+import type { Clock } from './clock.ts';
+import type { Secrets } from './secrets.ts';
+import type { Importer } from './import-folder.ts';
+
+export type Trigger =
+  /** A cron expression in the business time zone; missed runs are caught up once at wake. */
+  | { kind: 'schedule'; cron: string }
+  /** A file in the import folder that one of the job's importers claims. */
+  | { kind: 'import' }
+  /** Runs for as long as the service runs (IMAP IDLE and the like); `run` returns when the signal aborts. */
+  | { kind: 'service' }
+  /** After another job changed notes of these kinds (the cash position after statements). */
+  | { kind: 'after'; job: string };
+
+export interface JobResult {
+  status: 'ok' | 'skipped' | 'failed';
+  /** One line for the owner: what was done, or why it was skipped. */
+  summary: string;
+  /** Counts the summary of `aios once all` and `aios status` show: `{ notes: 12, quarantined: 1 }`. */
+  counts?: Record<string, number>;
+}
+
+export interface Settings {
+  get<K extends SettingKey>(key: K): SettingValue;
+  string(key: SettingKey): string;
+  number(key: SettingKey): number;
+  boolean(key: SettingKey): boolean;
+  /** The rows of the rules note of this type (Markdown table), keyed by snake_cased column names. */
+  rules(type: Frontmatter<'rules'>['rules_type']): Record<string, string>[];
+  /** The business time zone (IANA). */
+  timezone(): string;
+}
+
+export interface DecisionInput {
+  finding_key: string;
+  kind: string;
+  title: string;
+  why: string;
+  options: string[];
+  severity?: Frontmatter<'decision_item'>['severity'];
+  deadline?: string;
+  evidence?: string[];
+  module?: string;
+  /** Markdown shown under the standard sections: figures, tables, quoted text (already neutralised). */
+  details?: string;
+}
+
+export interface ProposalInput {
+  proposal_type: Frontmatter<'proposal'>['proposal_type'];
+  finding_key: string;
+  proposed_name: string;
+  source: Frontmatter<'proposal'>['source'];
+  relationship?: Frontmatter<'proposal'>['relationship'];
+  emails?: string[];
+  domains?: string[];
+  tax_id?: string;
+  accounts?: string[];
+  telegram?: string[];
+  evidence?: string[];
+  details?: string;
+}
+
+export interface JobContext {
+  readonly vault: Vault;
+  readonly index: VaultIndex;
+  readonly settings: Settings;
+  readonly secrets: Secrets;
+  /** This job's own folder in the state directory. */
+  readonly state: StateDir;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  /** Raises a decision-queue item once per finding_key; later calls with the same key return the existing note. */
+  addDecision(item: DecisionInput): Promise<{ path: string; created: boolean }>;
+  /** Files a proposal once per finding_key, ever (a rejected or deleted proposal is not raised again). */
+  addProposal(item: ProposalInput): Promise<{ path: string; created: boolean }>;
+  /** Takes the files of the import folder that these importers claim (archive on success, quarantine on failure). */
+  importFiles(importers: readonly Importer[]): Promise<ImportSummary>;
+  /** Records this source's health for `aios status` (a mail account, the Ollama server). */
+  reportHealth(source: string, health: SourceHealth): void;
+}
+
+export interface ImportSummary {
+  imported: number;
+  quarantined: number;
+  /** Counts summed over the importers' results. */
+  counts: Record<string, number>;
+}
+
+export interface SourceHealth {
+  ok: boolean;
+  detail: string;
+  /** ISO datetime of the last success. */
+  last_ok?: string;
+}
+
+export interface Job {
+  /** Lower-case name used by `aios once <name>`. */
+  readonly name: string;
+  readonly description: string;
+  readonly triggers: readonly Trigger[];
+  /** Files of the import folder this job takes. */
+  readonly importers?: readonly Importer[];
+  run(ctx: JobContext): Promise<JobResult>;
+}

@@ -1,0 +1,31 @@
+// The shape of a note-kind definition. Every note the product reads or writes is one of these.
+import type { z } from 'zod';
+
+export type Owner = 'owner' | 'companion';
+
+export interface KindSpec<S extends z.ZodObject = z.ZodObject> {
+  /** Value of the `aios_kind` property. */
+  readonly kind: string;
+  /** Human name, sentence case. */
+  readonly title: string;
+  readonly description: string;
+  /** Settings key that moves this kind's folder; the default folder applies when it is unset. */
+  readonly folderSetting: string;
+  readonly defaultFolder: string;
+  /** Who writes the note. The companion never rewrites an owner-written note. */
+  readonly owner: Owner;
+  /**
+   * Properties the other side may change. On a companion-written note these are the owner's keys
+   * (status, answer, corrections), edited through the plugin and kept when the companion regenerates
+   * the note. Owner-written notes list none: the companion does not change them.
+   */
+  readonly otherSideMay: readonly string[];
+  /** Frontmatter schema, without the common keys (`aios_kind`, `tags`, `aios_hash`). */
+  readonly schema: S;
+  /** Path of the note inside its folder, without `.md`; may include sub-folders such as `2026/11/`. */
+  fileName(fm: z.infer<S>): string;
+}
+
+export function defineKind<const N extends string, S extends z.ZodObject>(spec: KindSpec<S> & { readonly kind: N }): KindSpec<S> & { readonly kind: N } {
+  return spec;
+}

@@ -1,0 +1,99 @@
+// Every setting, its type and default. Settings live as flat snake_case keys in the settings note;
+// each can be overridden by AIOS_<KEY> in the environment. Lists and tables live in rules notes.
+import { z } from 'zod';
+
+export interface SettingSpec {
+  readonly schema: z.ZodType<string | number | boolean>;
+  readonly default: string | number | boolean;
+  readonly description: string;
+  /** Other environment variables that also set it, after AIOS_<KEY>: the usual OLLAMA_HOST and the like. */
+  readonly env?: readonly string[];
+}
+
+const str = (def: string, description: string, env?: readonly string[]): SettingSpec => ({ schema: z.string(), default: def, description, ...(env ? { env } : {}) });
+const num = (def: number, description: string, min = 0): SettingSpec => ({ schema: z.coerce.number().min(min), default: def, description });
+const bool = (def: boolean, description: string): SettingSpec => ({
+  schema: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+  default: def,
+  description,
+});
+const oneOf = (values: readonly [string, ...string[]], def: string, description: string): SettingSpec => ({ schema: z.enum(values), default: def, description });
+const folder = (def: string, what: string): SettingSpec => ({
+  schema: z.string().regex(/^(?!\/)(?!.*\.\.)[^\\:*?"<>|]*$/, 'a folder inside the vault, without .. or a leading /'),
+  default: def,
+  description: `Folder for ${what}.`,
+});
+
+export const SETTINGS = {
+  timezone: str('', 'IANA time zone of the business (Europe/Berlin); empty means the machine\'s zone. Days and local datetimes use it.'),
+  base_currency: str('EUR', 'Currency totals are reported in; other currencies need a dated exchange-rates note.'),
+  log_level: oneOf(['debug', 'info', 'warn', 'error'], 'info', 'Level of the structured log file in the state folder.'),
+
+  import_folder: folder('Import', 'files to import (statements, .eml, .mbox, chat exports)'),
+  import_stable_seconds: num(2, 'A dropped file is taken once its size has not changed for this long.'),
+  attachments_folder: folder('Attachments', 'mail attachments'),
+  templates_folder: folder('Templates', 'note templates (not indexed: their blanks are not valid notes)'),
+  folder_business: folder('Business', 'the business profile'),
+  folder_system: folder('AIOS', 'settings and the companion lease'),
+  folder_rules: folder('AIOS/Rules', 'rules tables'),
+  folder_processes: folder('Processes', 'process notes'),
+  folder_counterparties: folder('Counterparties', 'counterparties'),
+  folder_contracts: folder('Contracts', 'contracts'),
+  folder_invoices: folder('Invoices', 'invoices'),
+  folder_proposals: folder('Proposals', 'proposals of new counterparties and contracts'),
+  folder_queue: folder('Queue', 'the decision queue'),
+  folder_decisions: folder('Decisions', 'decision records'),
+  folder_mail: folder('Mail', 'mail messages'),
+  folder_chats: folder('Chats', 'chat logs'),
+  folder_statements: folder('Finance/Statements', 'bank statements'),
+  folder_ledgers: folder('Finance/Ledgers', 'account ledgers'),
+  folder_finance: folder('Finance', 'the cash position'),
+  folder_rates: folder('Finance/Rates', 'exchange rates'),
+  folder_reconciliation: folder('Finance/Reconciliation', 'reconciliation reports'),
+  folder_quarantine: folder('Import/Quarantine', 'files that failed to import and their reports'),
+  folder_runs: folder('AIOS/Runs', 'run logs'),
+  folder_costs: folder('AIOS/Costs', 'cost reports'),
+  folder_digests: folder('Digests', 'digests'),
+
+  mail_first_sync_days: num(30, 'How many days back the first sync of a mailbox reaches.'),
+  mail_mailboxes: str('INBOX,Sent', 'Mailboxes synced on every account unless the account lists its own.'),
+  mail_attachment_max_mb: num(25, 'Larger attachments are listed with their size and not downloaded.'),
+  mail_poll_seconds: num(60, 'Polling interval where the server has no IDLE.', 5),
+
+  ollama_host: str('http://127.0.0.1:11434', 'Ollama server.', ['OLLAMA_HOST']),
+  ollama_model_easy: str('qwen3:4b', 'Local model for easy tasks.'),
+  ollama_model_hard: str('qwen3:8b', 'Local model for hard tasks run locally.'),
+  openai_base_url: str('https://api.openai.com/v1', 'Any OpenAI-compatible API.', ['OPENAI_BASE_URL']),
+  openai_model: str('gpt-4o-mini', 'Cloud model.'),
+  model_timeout_seconds: num(60, 'A model call that takes longer is abandoned and falls back.', 1),
+  router_confidence_threshold: num(0.8, 'Local answers below this confidence are escalated.'),
+  cloud_enabled: bool(true, 'Allow cloud calls at all.'),
+  weekly_budget_usd: num(0.25, 'Cloud spend per ISO week.'),
+  budget_exhausted: oneOf(['ask', 'local'], 'ask', 'When the budget is spent, hard tasks wait for the owner (ask) or run locally (local).'),
+
+  schedule_digest: str('0 6 * * *', 'Cron expression of the morning digest, in the business time zone.'),
+  schedule_mail: str('*/15 * * * *', 'Cron expression of the mail catch-up sync (IDLE keeps mail live in between).'),
+  schedule_costs: str('0 7 * * 1', 'Cron expression of the weekly cost report.'),
+  lease_ttl_seconds: num(300, 'A companion lease not renewed for this long is taken over.', 30),
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue = string | number | boolean;
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTINGS, key);
+}
+
+/** The environment variables that can set a key, strongest first. */
+export function envNamesFor(key: SettingKey): string[] {
+  const spec: SettingSpec = SETTINGS[key];
+  return [`AIOS_${key.toUpperCase()}`, ...(spec.env ?? [])];
+}
+
+/** Validates one raw value for a key; throws with the key's name on a bad value. */
+export function parseSetting(key: SettingKey, raw: unknown): SettingValue {
+  const spec: SettingSpec = SETTINGS[key];
+  const r = spec.schema.safeParse(raw);
+  if (!r.success) throw new Error(`setting ${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
+  return r.data;
+}
