@@ -9,7 +9,7 @@ import type { ImportSummary, JobContext } from './job.ts';
 
 const HEAD_BYTES = 64 * 1024;
 
-function readHead(abs: string): Buffer {
+export function readHead(abs: string): Buffer {
   const fd = openSync(abs, 'r');
   try {
     const buf = Buffer.alloc(HEAD_BYTES);
