@@ -6,7 +6,7 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
 
 /** A safe single path segment: no separators, no `..`, no leading dot, no link syntax, bounded length. */
 export function safeFileName(raw: string, maxLength = 80): string {
-  let s = raw.normalize('NFC').replace(FORBIDDEN, ' ').replace(/\s+/g, ' ').trim();
+  let s = raw.normalize('NFC').replace(FORBIDDEN, ' ').replace(/\.{2,}/g, ' ').replace(/\s+/g, ' ').trim();
   s = s.replace(/^[.\s-]+/, '').replace(/[.\s]+$/, '');
   if (WINDOWS_RESERVED.test(s)) s = `_${s}`;
   if (s.length > maxLength) {

@@ -59,6 +59,8 @@ export const SETTINGS = {
   mail_mailboxes: str('INBOX,Sent', 'Mailboxes synced on every account unless the account lists its own.'),
   mail_attachment_max_mb: num(25, 'Larger attachments are listed with their size and not downloaded.'),
   mail_poll_seconds: num(60, 'Polling interval where the server has no IDLE.', 5),
+  // mail (companion/mail): the business's own addresses besides those of the mail accounts.
+  mail_own_addresses: str('', 'Comma-separated addresses or @domains of the business itself: mail from them is mail the owner sent, never a new counterparty.'),
 
   ollama_host: str('http://127.0.0.1:11434', 'Ollama server.', ['OLLAMA_HOST']),
   ollama_model_easy: str('qwen3:4b', 'Local model for easy tasks.'),
@@ -75,6 +77,12 @@ export const SETTINGS = {
   schedule_mail: str('*/15 * * * *', 'Cron expression of the mail catch-up sync (IDLE keeps mail live in between).'),
   schedule_costs: str('0 7 * * 1', 'Cron expression of the weekly cost report.'),
   lease_ttl_seconds: num(300, 'A companion lease not renewed for this long is taken over.', 30),
+
+  // models (companion/models): the router's probe, retries and the built-in learner.
+  ollama_probe_seconds: num(3, 'How long the check that Ollama is up may take before it counts as down.', 1),
+  model_max_retries: num(2, 'Retries of a cloud call answered 429 or 5xx (each attempt is in the cost ledger).'),
+  learner_min_examples: num(30, 'The built-in learner answers once it has this many labelled mails.'),
+  schedule_learner: str('30 5 * * *', 'Cron expression of the learner taking the owner\'s new mail labels and corrections.'),
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

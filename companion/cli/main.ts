@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'once': {
         if (!arg) throw new UsageError('aios once <job|all> --vault <vault>');
         const selected = arg === 'all' ? JOBS : JOBS.filter((j) => j.name === arg);
-        if (selected.length === 0) throw new UsageError(`unknown job "${arg}"; jobs: ${JOBS.map((j) => j.name).join(', ')}, all`);
+        if (arg !== 'all' && selected.length === 0) throw new UsageError(`unknown job "${arg}"; jobs: ${JOBS.map((j) => j.name).join(', ')}, all`);
         const rt = runtime();
         takeLease(rt);
         let release: () => void;

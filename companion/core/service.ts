@@ -3,12 +3,13 @@
 // of `aios once` requests, the lease heartbeat, and a clean stop on SIGINT/SIGTERM.
 import chokidar, { type FSWatcher } from 'chokidar';
 import cron from 'node-cron';
-import { KINDS, folderOf } from '../../contract/index.ts';
+import { KINDS } from '../../contract/index.ts';
 import { missedRun } from './cron.ts';
 import type { Job, Trigger } from './job.ts';
 import { acquireLock, answerRequest, pendingRequests, takeLease } from './lock.ts';
 import { claimingImporter, quarantineUnclaimed, readHead, waitingFiles } from './imports.ts';
 import type { Runtime, RunRecord } from './runtime.ts';
+import { watchIndex } from './index-watch.ts';
 
 export interface ServiceHandle {
   stop(): Promise<void>;
@@ -111,13 +112,8 @@ export async function startService(rt: Runtime, jobs: readonly Job[]): Promise<S
 
   // Owner-written folders and the owner's answers: watched so the index follows edits made in Obsidian.
   // Companion folders with many notes (mail, ledgers) are not watched: the companion's own writes update the index.
-  const watched = [...new Set(KINDS.filter((k) => k.owner === 'owner' || k.otherSideMay.some((x) => x !== 'tags')).filter((k) => k.kind !== 'mail_message').map((k) => rt.vault.abs(folderOf(k, (key) => rt.settings.get(key)))))];
-  const indexWatcher = chokidar.watch(watched, { ignoreInitial: true, ignored: (p) => /\/\.[^/]*$/.test(p) });
-  const rel = (abs: string) => rt.vault.rel(abs);
-  indexWatcher
-    .on('add', (p) => rt.index.noteChanged(rel(p)))
-    .on('change', (p) => rt.index.noteChanged(rel(p)))
-    .on('unlink', (p) => rt.index.noteRemoved(rel(p)));
+  const watched = [...new Set(KINDS.filter((k) => k.kind !== 'mail_message' && (k.owner === 'owner' || k.otherSideMay.some((x) => x !== 'tags'))).map((k) => rt.vault.folder(k.kind)))];
+  const indexWatcher = await watchIndex(rt.vault, rt.index, watched);
   watchers.push(indexWatcher);
 
   // `aios once` hand-off and the lease heartbeat.

@@ -126,6 +126,10 @@ export class VaultIndex {
     this.noteChanged(to);
   }
 
+  paths(): string[] {
+    return [...this.entries.keys(), ...this.failures.keys()];
+  }
+
   get(path: string): IndexEntry | undefined {
     return this.entries.get(path);
   }
