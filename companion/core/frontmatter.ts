@@ -48,6 +48,23 @@ export function parseNote(text: string): ParsedNote {
   return { frontmatter: file.data as Record<string, unknown>, body: file.content.replace(/^\r?\n/, ''), hasFrontmatter: true };
 }
 
+/**
+ * Properties of a note from its head (the bytes up to the closing delimiter), for the index. A plain
+ * `---` block goes straight to the YAML engine; anything else (`---js`, odd delimiters) takes the
+ * gray-matter path above, which refuses every language but YAML.
+ */
+export function parseFrontmatterHead(head: string): Record<string, unknown> {
+  const src = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
+  if (!src.startsWith('---')) return {};
+  const firstEnd = src.indexOf('\n');
+  const close = src.indexOf('\n---', 3);
+  if (firstEnd >= 0 && src.slice(0, firstEnd).trimEnd() === '---' && close >= firstEnd) {
+    const lineEnd = src.indexOf('\n', close + 4);
+    if (src.slice(close + 4, lineEnd < 0 ? undefined : lineEnd).trim() === '') return yamlEngine.parse(src.slice(firstEnd + 1, close + 1)) as Record<string, unknown>;
+  }
+  return parseNote(src).frontmatter;
+}
+
 /** Renders properties in the given key order, then the body. Undefined values are left out. */
 export function renderNote(frontmatter: Record<string, unknown>, body: string): string {
   const clean: Record<string, unknown> = {};

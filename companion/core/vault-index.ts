@@ -1,11 +1,12 @@
 // An in-memory index of the vault's notes by kind and by identifier (counterparty by address, domain,
 // tax id, account, alias). Built once at start (synchronous reads are ~20x faster per small file than
 // promises), then kept current from the vault's own writes and from file events of the folders that change.
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KIND_KEY, kindSpec, linkTarget, validateFrontmatter, type FieldError, type KindName } from '../../contract/index.ts';
 import type { Vault } from './vault.ts';
 import { TEMP_PREFIX } from './atomic.ts';
+import { parseFrontmatterHead } from './frontmatter.ts';
 
 export interface IndexEntry {
   path: string;
@@ -35,6 +36,35 @@ function baseName(path: string): string {
   return path.slice(slash + 1, -3);
 }
 
+const CHUNK = 4096;
+const scratch = Buffer.alloc(CHUNK);
+
+/**
+ * The text of a note up to the end of its front matter block: the index needs no body, and reading
+ * only the head keeps a 100,000-note build fast and small. Notes without front matter give nothing.
+ */
+function readFrontmatterBlock(abs: string): string {
+  const fd = openSync(abs, 'r');
+  try {
+    let n = readSync(fd, scratch, 0, CHUNK, 0);
+    if (n < 3 || scratch[0] !== 0x2d || scratch[1] !== 0x2d || scratch[2] !== 0x2d) return '';
+    let buf = scratch.subarray(0, n);
+    for (;;) {
+      const end = buf.indexOf('\n---', 3);
+      if (end >= 0) {
+        const lineEnd = buf.indexOf('\n', end + 4);
+        return buf.toString('utf8', 0, lineEnd >= 0 ? lineEnd + 1 : buf.length);
+      }
+      if (n < CHUNK) return buf.toString('utf8');
+      const more = Buffer.alloc(CHUNK);
+      n = readSync(fd, more, 0, CHUNK, buf.length);
+      buf = Buffer.concat([buf, more.subarray(0, n)]);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 const norm = (s: string) => s.trim().toLowerCase();
 const normAccount = (s: string) => s.replace(/[\s-]/g, '').toUpperCase();
 
@@ -59,20 +89,20 @@ export class VaultIndex {
         const childRel = rel ? `${rel}/${e.name}` : e.name;
         if (childRel === templates) continue;
         if (e.isDirectory()) walk(join(dirAbs, e.name), childRel);
-        else if (e.isFile() && e.name.endsWith('.md')) this.load(childRel, readFileSync(join(dirAbs, e.name)));
+        else if (e.isFile() && e.name.endsWith('.md')) this.load(childRel, readFrontmatterBlock(join(dirAbs, e.name)));
       }
     };
     walk(this.vault.root, '');
     return this;
   }
 
-  private load(rel: string, raw: Buffer): void {
+  private load(rel: string, head: string): void {
     this.forget(rel);
     let fm: Record<string, unknown>;
     try {
-      fm = this.vault.parse(rel, raw).frontmatter;
+      fm = parseFrontmatterHead(head);
     } catch (e) {
-      this.failures.set(rel, [{ field: '(frontmatter)', message: (e as Error).message.replace(`${rel}: (frontmatter): `, '') }]);
+      this.failures.set(rel, [{ field: '(frontmatter)', message: (e as Error).message.split('\n')[0]! }]);
       return;
     }
     if (fm[KIND_KEY] === undefined) return; // the owner's own note: not part of the contract
@@ -107,14 +137,14 @@ export class VaultIndex {
   noteChanged(rel: string): void {
     if (!rel.endsWith('.md') || rel.split('/').some((p) => p.startsWith('.')) || rel.includes(TEMP_PREFIX)) return;
     if (rel.startsWith(`${this.vault.setting('templates_folder')}/`)) return;
-    let raw: Buffer;
+    let head: string;
     try {
-      raw = readFileSync(this.vault.abs(rel));
+      head = readFrontmatterBlock(this.vault.abs(rel));
     } catch {
       this.forget(rel);
       return;
     }
-    this.load(rel, raw);
+    this.load(rel, head);
   }
 
   noteRemoved(rel: string): void {

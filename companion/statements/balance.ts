@@ -1,0 +1,56 @@
+// The exact balance check: opening + movements = closing, for the whole statement and for every
+// balance block the file states. A mismatch is reported with its figures, never imported silently.
+import { formatMoney, type Money } from '../../contract/money.ts';
+import type { ParsedStatement } from './model.ts';
+
+export interface BalanceCheck {
+  status: 'ok' | 'mismatch' | 'none';
+  /** One line per failed check, with the figures. */
+  problems: string[];
+  movements: Money;
+}
+
+export function checkBalances(st: ParsedStatement): BalanceCheck {
+  const problems: string[] = [];
+  const booked = st.entries.filter((e) => !e.provisional);
+  let movements = 0n;
+  for (const e of booked) movements += e.amount;
+  const f = (m: Money) => formatMoney(m);
+  let checked = false;
+  // With several blocks the blocks are checked one by one: they need not be contiguous (MT940 pages).
+  if (st.openingBalance !== undefined && st.closingBalance !== undefined && st.blocks.length <= 1) {
+    checked = true;
+    const expected = st.openingBalance + movements;
+    if (expected !== st.closingBalance) {
+      problems.push(`statement: opening ${f(st.openingBalance)} + movements ${f(movements)} = ${f(expected)}, but the closing balance is ${f(st.closingBalance)} (difference ${f(st.closingBalance - expected)})`);
+    }
+  }
+  if (st.blocks.length > 1 || (st.blocks.length === 1 && (st.blocks[0]!.totalIn !== undefined || st.blocks[0]!.totalOut !== undefined))) {
+    // Sum movements per block in one pass: blocks are sorted by date and rarely overlap.
+    for (const b of st.blocks) {
+      checked = true;
+      let inSum = 0n, outSum = 0n;
+      if (b.movements !== undefined) {
+        if (b.opening + b.movements !== b.closing) {
+          problems.push(`${b.from}..${b.to}: opening ${f(b.opening)} + movements ${f(b.movements)} = ${f(b.opening + b.movements)}, but closing is ${f(b.closing)}`);
+        }
+        continue;
+      }
+      for (const e of booked) {
+        if (e.bookingDate < b.from || e.bookingDate > b.to) continue;
+        if (e.amount >= 0n) inSum += e.amount; else outSum -= e.amount;
+      }
+      const span = b.from === b.to ? b.from : `${b.from}..${b.to}`;
+      if (b.currency && b.currency !== st.currency) problems.push(`${span}: balance in ${b.currency}, account in ${st.currency}`);
+      if (b.totalIn !== undefined && b.totalOut !== undefined && b.opening + b.totalIn - b.totalOut !== b.closing) {
+        problems.push(`${span}: opening ${f(b.opening)} + in ${f(b.totalIn)} - out ${f(b.totalOut)} = ${f(b.opening + b.totalIn - b.totalOut)}, but closing is ${f(b.closing)}`);
+      }
+      if (b.totalIn !== undefined && b.totalIn !== inSum) problems.push(`${span}: stated inflow ${f(b.totalIn)}, transactions sum to ${f(inSum)}`);
+      if (b.totalOut !== undefined && b.totalOut !== outSum) problems.push(`${span}: stated outflow ${f(b.totalOut)}, transactions sum to ${f(outSum)}`);
+      if (b.totalIn === undefined && b.totalOut === undefined && b.opening + inSum - outSum !== b.closing) {
+        problems.push(`${span}: opening ${f(b.opening)} + movements ${f(inSum - outSum)} = ${f(b.opening + inSum - outSum)}, but closing is ${f(b.closing)}`);
+      }
+    }
+  }
+  return { status: !checked ? 'none' : problems.length ? 'mismatch' : 'ok', problems, movements };
+}

@@ -1,0 +1,81 @@
+// The statements module: importers for every statement format, and the job that takes waiting
+// statement files from the import folder, merges them into the ledgers and recomputes the cash position.
+import { ImportError, type ImportFile, type Importer } from '../core/import-folder.ts';
+import type { Job, JobContext } from '../core/job.ts';
+import { StatementError, fileChunks, type ParsedStatement } from './model.ts';
+import { parseOneC } from './parsers/onec.ts';
+import { parseCamt } from './parsers/camt.ts';
+import { parseMt940 } from './parsers/mt940.ts';
+import { parseOfx } from './parsers/ofx.ts';
+import { parseCsv, profilesFromRules, type CsvProfile } from './parsers/csv.ts';
+import { sniffStatement, type SniffedFormat } from './parsers/sniff.ts';
+import { mergeStatements, openState } from './merge.ts';
+import { recomputeCash } from './position.ts';
+
+function ownerProfiles(ctx: JobContext): CsvProfile[] {
+  try {
+    return profilesFromRules(ctx.settings.rules('csv_profiles'));
+  } catch (e) {
+    throw new ImportError(`the "CSV profiles" rules note: ${(e as Error).message}`, 'csv');
+  }
+}
+
+/** Parses a file of a known format; a StatementError becomes the quarantine reason. */
+export function parseStatementFile(format: SniffedFormat, absPath: string, name: string, profiles: readonly CsvProfile[] = []): ParsedStatement[] {
+  const chunks = fileChunks(absPath);
+  switch (format) {
+    case '1c': return parseOneC(chunks, name);
+    case 'camt': return parseCamt(chunks, name);
+    case 'ofx': return parseOfx(chunks, name);
+    case 'mt940': return parseMt940(chunks, name);
+    case 'csv': return parseCsv(chunks, name, profiles);
+  }
+}
+
+function importerFor(format: SniffedFormat, label: string): Importer {
+  return {
+    format: label,
+    sniff: (head) => sniffStatement(head) === format,
+    async import(file: ImportFile, ctx: JobContext) {
+      let parsed: ParsedStatement[];
+      try {
+        parsed = parseStatementFile(format, file.absPath, file.name, format === 'csv' ? ownerProfiles(ctx) : []);
+      } catch (e) {
+        if (e instanceof StatementError) throw new ImportError(e.message, e.format ?? label);
+        throw e;
+      }
+      const state = openState(ctx);
+      const counts = await mergeStatements(ctx, parsed, { name: file.name, sha256: file.sha256 }, state);
+      // The cash position follows every statement.
+      recomputeCash(ctx, state);
+      return { ...counts };
+    },
+  };
+}
+
+export const statementImporters: readonly Importer[] = [
+  importerFor('1c', '1c'),
+  importerFor('camt', 'camt'),
+  importerFor('ofx', 'ofx'),
+  importerFor('mt940', 'mt940'),
+  importerFor('csv', 'csv'),
+];
+
+export const statementsJob: Job = {
+  name: 'statements',
+  description: 'Imports bank statements (1C, CAMT.053/.052, MT940, OFX, CSV) into the monthly ledgers and recomputes the cash position.',
+  triggers: [{ kind: 'import' }],
+  importers: statementImporters,
+  async run(ctx) {
+    const summary = await ctx.importFiles(statementImporters);
+    if (summary.imported === 0 && summary.quarantined === 0) return { status: 'skipped', summary: 'no statements waiting' };
+    const c = summary.counts;
+    return {
+      status: summary.imported > 0 ? 'ok' : 'failed',
+      summary: `${summary.imported} statement file(s) imported, ${c.new ?? 0} new transactions, ${c.duplicates ?? 0} duplicates skipped` +
+        `${c.mismatches ? `, ${c.mismatches} balance mismatch(es) raised` : ''}${c.doubts ? `, ${c.doubts} possible duplicate(s) asked` : ''}` +
+        `${summary.quarantined ? `, ${summary.quarantined} quarantined` : ''}`,
+      counts: { imported: summary.imported, quarantined: summary.quarantined, ...c },
+    };
+  },
+};

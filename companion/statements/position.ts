@@ -1,0 +1,67 @@
+// Recomputes the companion-owned cash position note from the state cache, the latest dated
+// exchange-rates note and the business time zone. Called after every import.
+import { parseMoney } from '../../contract/money.ts';
+import { parseTables, tableRecords } from '../../contract/markdown-table.ts';
+import type { JobContext } from '../core/job.ts';
+import { computeCash, type AccountSnapshot, type HistoryRow, type Rates } from './cash.ts';
+import type { LedgerState } from './store.ts';
+
+export const STALE_DAYS = 3;
+const HISTORY_FILE = 'cash-history.json';
+
+/** The newest exchange-rates note dated on or before `today` in the base currency. */
+export function latestRates(ctx: JobContext, base: string, today: string): Rates | undefined {
+  const notes = ctx.index.byKind('exchange_rates')
+    .filter((e) => e.frontmatter.base_currency === base && typeof e.frontmatter.date === 'string' && (e.frontmatter.date as string) <= today)
+    .sort((a, b) => String(b.frontmatter.date).localeCompare(String(a.frontmatter.date)));
+  for (const n of notes) {
+    const rates: Record<string, string> = {};
+    for (const t of parseTables(ctx.vault.readNote(n.path).body)) {
+      for (const r of tableRecords(t)) {
+        const c = (r.currency ?? '').trim().toUpperCase();
+        const rate = (r.rate ?? '').trim().replace(',', '.');
+        if (!/^[A-Z]{3}$/.test(c)) continue;
+        try {
+          if (parseMoney(rate) > 0n) rates[c] = rate;
+        } catch {
+          ctx.log.warn({ note: n.path, currency: c }, `rate "${rate}" is not a number`);
+        }
+      }
+    }
+    if (Object.keys(rates).length) return { note: n.name, date: String(n.frontmatter.date), base, rates };
+  }
+  return undefined;
+}
+
+export function snapshots(state: LedgerState): AccountSnapshot[] {
+  return [...state.accounts].map(([account, a]) => {
+    const withBalance = a.statements.filter((s) => s.closing !== undefined);
+    const last = withBalance[withBalance.length - 1];
+    const prev = withBalance[withBalance.length - 2];
+    const snap: AccountSnapshot = {
+      account, currency: a.currency, mismatch: last?.check === 'mismatch',
+      pending: a.pending.reduce((sum, p) => sum + BigInt(p.amount), 0n), days: a.days,
+    };
+    if (a.bank) snap.bank = a.bank;
+    if (last) { snap.balance = BigInt(last.closing!); snap.balanceDate = last.end; }
+    if (prev) snap.previousBalance = BigInt(prev.closing!);
+    return snap;
+  });
+}
+
+export function recomputeCash(ctx: JobContext, state: LedgerState): { path: string; outcome: string } {
+  // The business profile names the base currency; the setting is the fallback.
+  const profileBase = ctx.index.byKind('business_profile')[0]?.frontmatter.base_currency;
+  const base = typeof profileBase === 'string' && /^[A-Z]{3}$/.test(profileBase) ? profileBase : ctx.settings.string('base_currency');
+  const today = ctx.clock.localDate();
+  const history = ctx.state.readJson<HistoryRow[]>(HISTORY_FILE, []);
+  const rates = latestRates(ctx, base, today);
+  const result = computeCash({
+    asOf: ctx.clock.localDateTime(), today, timezone: ctx.settings.timezone(), base,
+    accounts: snapshots(state), history, staleDays: STALE_DAYS, ...(rates ? { rates } : {}),
+  });
+  ctx.state.writeJson(HISTORY_FILE, result.history);
+  const r = ctx.vault.writeCompanionNote('cash_position', result.frontmatter, result.body);
+  ctx.index.noteChanged(r.path);
+  return r;
+}

@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { answerPatch, deferPatch, openQueue } from './queue-model.ts';
+import { decisionItem, validateFrontmatter } from '../contract/index.ts';
+
+const fm = (over: Record<string, unknown>) => ({ aios_kind: 'decision_item', finding_key: String(over.title), kind: 'x', created: '2026-11-20T06:00:00', why: 'w', options: ['a', 'b'], status: 'open', ...over });
+
+test('open and due deferred items, most severe and soonest first', () => {
+  const rows = openQueue([
+    { path: 'low.md', frontmatter: fm({ title: 'low', severity: 'low' }) },
+    { path: 'high-late.md', frontmatter: fm({ title: 'high late', severity: 'high', deadline: '2026-12-10' }) },
+    { path: 'high-soon.md', frontmatter: fm({ title: 'high soon', severity: 'high', deadline: '2026-11-28' }) },
+    { path: 'done.md', frontmatter: fm({ title: 'done', status: 'decided', answer: 'a' }) },
+    { path: 'later.md', frontmatter: fm({ title: 'later', status: 'deferred', deferred_until: '2026-12-01' }) },
+    { path: 'back.md', frontmatter: fm({ title: 'back', status: 'deferred', deferred_until: '2026-11-26' }) },
+    { path: 'other.md', frontmatter: { aios_kind: 'counterparty', name: 'x' } },
+  ], '2026-11-26');
+  assert.deepEqual(rows.map((r) => r.path), ['high-soon.md', 'high-late.md', 'back.md', 'low.md']);
+});
+
+test('answer and defer patches touch only keys the owner may change, and leave a valid item', () => {
+  for (const patch of [answerPatch('a', '2026-11-26T07:00:00', 'ok'), deferPatch('2026-12-01')]) {
+    for (const k of Object.keys(patch)) assert.ok(decisionItem.otherSideMay.includes(k), k);
+    assert.equal(validateFrontmatter({ ...fm({ title: 't' }), ...patch }).ok, true);
+  }
+});
