@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { KINDS, SETTINGS, validateFrontmatter, notePath, parseMoney, formatMoney, multiplyMoney, roundMoney, moneyFromNumber, parseTables, renderTable, tableRecords, safeFileName, linkTo, linkTarget } from './index.ts';
-import { renderContractNote } from '../companion/core/contract-doc.ts';
+import { renderContractNote, renderSettingsReference } from '../companion/core/contract-doc.ts';
 import { makeTestContext } from '../test/support/context.ts';
 
 test('every kind names a folder setting that exists, and kinds are unique', () => {
@@ -84,4 +84,10 @@ test('Markdown tables round-trip, escaping pipes', () => {
 test('the "How this vault works" note in the template matches the contract', () => {
   const committed = readFileSync(new URL('../vault-template/AIOS/How this vault works.md', import.meta.url), 'utf8');
   assert.equal(committed, renderContractNote(), 'regenerate it: npx tsx scripts/gen-contract-doc.ts');
+});
+
+test('the README configuration reference lists every setting as the contract defines it', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('<!-- settings:start -->\n') + '<!-- settings:start -->\n'.length, readme.indexOf('<!-- settings:end -->'));
+  assert.equal(section, renderSettingsReference(), 'regenerate it: npx tsx scripts/gen-contract-doc.ts');
 });

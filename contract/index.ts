@@ -86,13 +86,12 @@ export function validateFrontmatter(data: Record<string, unknown>): Validation<R
   if (data.tags !== undefined && !(Array.isArray(data.tags) && data.tags.every((t) => typeof t === 'string'))) {
     errors.push({ field: 'tags', message: 'expected a list of tags' });
   }
-  const own: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(data)) if (!(COMMON_KEYS as readonly string[]).includes(k) || k === 'aliases') own[k] = v;
-  const r = (spec.schema as z.ZodType).safeParse(own);
+  // Kind schemas are not strict: the common keys and the owner's own extra properties pass through unchecked.
+  const r = (spec.schema as z.ZodType).safeParse(data);
   if (!r.success) {
     for (const issue of r.error.issues) errors.push({ field: issue.path.map(String).join('.') || '(frontmatter)', message: issue.message });
   }
-  if (spec.kind === 'settings') errors.push(...validateSettingsKeys(own));
+  if (spec.kind === 'settings') errors.push(...validateSettingsKeys(data));
   if (errors.length > 0) return { ok: false, kind: spec, errors };
   return { ok: true, kind: spec, data: { ...data, ...(r.success ? (r.data as Record<string, unknown>) : {}) } };
 }
@@ -100,7 +99,7 @@ export function validateFrontmatter(data: Record<string, unknown>): Validation<R
 function validateSettingsKeys(data: Record<string, unknown>): FieldError[] {
   const errors: FieldError[] = [];
   for (const [key, value] of Object.entries(data)) {
-    if (key === KIND_KEY) continue;
+    if ((COMMON_KEYS as readonly string[]).includes(key)) continue;
     const spec = (SETTINGS as Record<string, { schema: z.ZodType } | undefined>)[key];
     if (!spec) {
       errors.push({ field: key, message: 'unknown setting' });

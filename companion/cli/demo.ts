@@ -8,7 +8,7 @@ import { KINDS } from '../../contract/index.ts';
 import { initVault } from '../core/init.ts';
 import { Runtime, type RunRecord } from '../core/runtime.ts';
 import { runJobs } from '../core/once.ts';
-import { JOBS } from '../modules.ts';
+import { JOBS, MODELS } from '../modules.ts';
 
 export const DEMO_DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../demo');
 /** 06:00 in Moscow on the demo day: the digest hour. */
@@ -47,6 +47,7 @@ export async function buildDemo(vault: string, stateDir = demoStateDir(vault)): 
     vaultRoot: vault,
     stateDir,
     now: DEMO_NOW,
+    models: MODELS,
     // Offline: no cloud, and a local model address that refuses at once.
     env: { ...process.env, AIOS_CLOUD_ENABLED: 'false', OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_SECRETS_FILE: join(stateDir, 'secrets.json'), AIOS_TIMEZONE: 'Europe/Moscow' },
   });

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { initVault } from '../core/init.ts';
 import { Runtime, type RunRecord } from '../core/runtime.ts';
-import { JOBS } from '../modules.ts';
+import { JOBS, MODELS } from '../modules.ts';
 import { acquireLock, awaitAnswer, LockHeld, submitRequest, takeLease } from '../core/lock.ts';
 import { buildStatus, renderStatus } from '../core/status.ts';
 import { startService } from '../core/service.ts';
@@ -52,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   const runtime = () => {
     const vaultRoot = needVault();
-    return new Runtime({ vaultRoot, stateDir: values['state-dir'] ? resolve(values['state-dir']) : undefined });
+    return new Runtime({ vaultRoot, stateDir: values['state-dir'] ? resolve(values['state-dir']) : undefined, models: MODELS });
   };
 
   try {

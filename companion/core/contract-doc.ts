@@ -1,7 +1,7 @@
 // Renders the "How this vault works" note from the contract itself, so the human documentation can
 // never drift from the schemas (a test compares it with the copy in vault-template/).
 import { z } from 'zod';
-import { KINDS, SETTINGS, renderTable, type SettingSpec } from '../../contract/index.ts';
+import { KINDS, SETTINGS, envNamesFor, renderTable, type SettingKey, type SettingSpec } from '../../contract/index.ts';
 
 function describeType(schema: z.ZodType): string {
   const json = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as { properties?: Record<string, { type?: string | string[]; enum?: unknown[]; items?: { type?: string }; pattern?: string }> };
@@ -52,6 +52,19 @@ export function renderContractNote(): string {
   lines.push('## Properties of each kind', '');
   for (const k of KINDS) lines.push(`- **${k.title}** (\`${k.kind}\`): ${describeType(k.schema) || 'any settings key (see the settings table)'}`);
   lines.push('', '## Settings', '', 'Each can be set in [[Settings]] or overridden by `AIOS_<KEY>` in the environment.', '');
-  lines.push(renderTable(['key', 'default', 'what it does'], Object.entries(SETTINGS).map(([key, spec]) => [`\`${key}\``, `\`${String((spec as SettingSpec).default)}\``, (spec as SettingSpec).description])));
+  lines.push(renderSettingsReference());
   return lines.join('\n');
+}
+
+/** The settings table, also kept in the README's configuration reference. */
+export function renderSettingsReference(): string {
+  return renderTable(
+    ['key', 'environment', 'default', 'what it does'],
+    Object.entries(SETTINGS).map(([key, spec]) => [
+      `\`${key}\``,
+      envNamesFor(key as SettingKey).map((e) => `\`${e}\``).join(', '),
+      `\`${String((spec as SettingSpec).default)}\``,
+      (spec as SettingSpec).description,
+    ]),
+  );
 }

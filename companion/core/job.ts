@@ -8,10 +8,12 @@ import type { Logger } from './logger.ts';
 import type { Clock } from './clock.ts';
 import type { Secrets } from './secrets.ts';
 import type { Importer } from './import-folder.ts';
+import type { ModelService } from '../models/types.ts';
 
 export type Trigger =
-  /** A cron expression in the business time zone; missed runs are caught up once at wake. */
+  /** A cron expression in the business time zone, or the setting that holds one; missed runs are caught up once at wake. */
   | { kind: 'schedule'; cron: string }
+  | { kind: 'schedule'; setting: SettingKey }
   /** A file in the import folder that one of the job's importers claims. */
   | { kind: 'import' }
   /** Runs for as long as the service runs (IMAP IDLE and the like); `run` returns when the signal aborts. */
@@ -77,6 +79,8 @@ export interface JobContext {
   readonly clock: Clock;
   readonly log: Logger;
   readonly signal: AbortSignal;
+  /** Model work (classify, extract, summarise, draft) through the router; never a provider directly. */
+  readonly models: ModelService;
   /** Raises a decision-queue item once per finding_key; later calls with the same key return the existing note. */
   addDecision(item: DecisionInput): Promise<{ path: string; created: boolean }>;
   /** Files a proposal once per finding_key, ever (a rejected or deleted proposal is not raised again). */

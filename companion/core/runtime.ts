@@ -13,6 +13,7 @@ import { VaultIndex } from './vault-index.ts';
 import { Queue } from './queue.ts';
 import { importFiles } from './imports.ts';
 import type { Job, JobContext, JobResult, SourceHealth } from './job.ts';
+import type { ModelService } from '../models/types.ts';
 
 export interface RuntimeOptions {
   vaultRoot: string;
@@ -23,7 +24,11 @@ export interface RuntimeOptions {
   overrides?: Partial<Record<SettingKey, SettingValue>>;
   /** Log to the state folder (default) or nowhere (tests). */
   logToFile?: boolean;
+  /** Builds a job's model service; plugged in by modules.ts so the model can be swapped without touching the core. */
+  models?: ModelFactory;
 }
+
+export type ModelFactory = (ctx: Omit<JobContext, 'models'>, jobName: string) => ModelService;
 
 export interface RunRecord {
   job: string;
@@ -45,8 +50,10 @@ export class Runtime {
   readonly state: StateDir;
   readonly queue: Queue;
   readonly secretsFilePath: string;
+  private readonly modelFactory: ModelFactory | undefined;
 
   constructor(opts: RuntimeOptions) {
+    this.modelFactory = opts.models;
     const env = opts.env ?? process.env;
     if (!existsSync(opts.vaultRoot)) throw new Error(`${opts.vaultRoot}: no such vault folder (create one with: aios init ${opts.vaultRoot})`);
     // Folders are settings, and settings live in a note: index with the defaults first, then resolve.
@@ -74,22 +81,31 @@ export class Runtime {
     this.state.writeJson('health.json', all);
   }
 
-  context(job: Job, signal: AbortSignal): JobContext {
-    const log = this.log.child({ job: job.name });
-    return {
+  context(job: Pick<Job, 'name'>, signal: AbortSignal): JobContext {
+    const base: Omit<JobContext, 'models'> = {
       vault: this.vault,
       index: this.index,
       settings: this.settings,
       secrets: this.secrets,
       state: this.state.sub(job.name),
       clock: this.clock,
-      log,
+      log: this.log.child({ job: job.name }),
       signal,
       addDecision: async (item) => this.queue.addDecision(item, job.name),
       addProposal: async (item) => this.queue.addProposal(item),
       importFiles: (importers) => importFiles(this.context(job, signal), importers),
       reportHealth: (source, h) => this.setHealth(source, h),
     };
+    let models: ModelService | undefined;
+    const factory = this.modelFactory;
+    // Built on first use: most jobs never call a model.
+    return Object.defineProperty(base, 'models', {
+      enumerable: true,
+      get: () => {
+        if (!factory) throw new Error('no model service is plugged in (Runtime option "models")');
+        return (models ??= factory(base, job.name));
+      },
+    }) as JobContext;
   }
 
   /** Runs one job, never throwing: a failure is a result, logged with its stack. */

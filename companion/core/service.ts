@@ -52,7 +52,9 @@ export async function startService(rt: Runtime, jobs: readonly Job[]): Promise<S
   // Schedules, with one catch-up run for each run missed while the machine slept or the service was down.
   const lastRuns = rt.state.readJson<Record<string, string>>('schedule.json', {});
   const tz = rt.settings.timezone();
-  const scheduled = jobs.flatMap((job) => job.triggers.filter((t): t is ScheduleTrigger => t.kind === 'schedule').map((t) => ({ job, cron: t.cron })));
+  const scheduled = jobs.flatMap((job) =>
+    job.triggers.filter((t): t is ScheduleTrigger => t.kind === 'schedule').map((t) => ({ job, cron: 'setting' in t ? rt.settings.string(t.setting) : t.cron })),
+  );
   const catchUp = () => {
     for (const { job, cron: expr } of scheduled) {
       const last = lastRuns[job.name] ? new Date(lastRuns[job.name]!) : undefined;
@@ -103,7 +105,7 @@ export async function startService(rt: Runtime, jobs: readonly Job[]): Promise<S
       if (job) wanted.add(job);
     }
     for (const job of wanted) await runNamed(job);
-    const n = await quarantineUnclaimed(rt.context({ name: 'import', description: '', triggers: [], run: async () => ({ status: 'ok', summary: '' }) }, signal), allImporters);
+    const n = await quarantineUnclaimed(rt.context({ name: 'import' }, signal), allImporters);
     if (n > 0) rt.log.warn({ quarantined: n }, 'unrecognised files quarantined');
   };
   const importWatcher = chokidar.watch(rt.vault.abs(rt.settings.string('import_folder')), { depth: 0, ignoreInitial: false, ignored: (p) => /\/\.[^/]*$/.test(p) });

@@ -6,6 +6,7 @@ import type { SettingKey, SettingValue } from '../../contract/index.ts';
 import { initVault } from '../../companion/core/init.ts';
 import { Runtime } from '../../companion/core/runtime.ts';
 import type { Job, JobContext } from '../../companion/core/job.ts';
+import { MODELS } from '../../companion/modules.ts';
 
 export interface TestContext {
   ctx: JobContext;
@@ -39,9 +40,10 @@ export function makeTestContext(opts: {
     overrides: { timezone: 'Europe/Moscow', ...opts.settings },
     env: opts.env ?? { AIOS_SECRETS_FILE: join(stateDir, 'no-secrets.json') },
     logToFile: false,
+    models: MODELS,
   });
   const controller = new AbortController();
-  const contextFor = (job: Pick<Job, 'name'>) => runtime.context({ name: job.name, description: '', triggers: [], run: async () => ({ status: 'ok', summary: '' }) }, controller.signal);
+  const contextFor = (job: Pick<Job, 'name'>) => runtime.context(job, controller.signal);
   return {
     ctx: contextFor({ name: opts.job ?? 'test' }),
     runtime,
