@@ -1,7 +1,7 @@
 // Everything a run of the companion needs, built once per process: the vault, its index, settings,
 // secrets, clock, logger and state; and the runner that gives each job its context and records results.
 import { hostname } from 'node:os';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { SETTINGS, renderTable, type SettingKey, type SettingValue } from '../../contract/index.ts';
 import { makeClock, type Clock } from './clock.ts';
 import { fileLogger, silentLogger, type Logger } from './logger.ts';
@@ -40,6 +40,17 @@ export interface RunRecord {
   host: string;
 }
 
+/** Removes temp files a crashed write left behind; young ones may belong to a write under way. */
+function sweepTemps(vault: Vault, temps: readonly string[]): void {
+  for (const rel of temps) {
+    try {
+      if (Date.now() - statSync(vault.abs(rel)).mtimeMs > 10 * 60_000) unlinkSync(vault.abs(rel));
+    } catch {
+      // gone already
+    }
+  }
+}
+
 export class Runtime {
   readonly vault: Vault;
   readonly index: VaultIndex;
@@ -68,6 +79,7 @@ export class Runtime {
     this.state = new StateDir(opts.stateDir ?? defaultStateDir(opts.vaultRoot, env));
     this.log = opts.logToFile === false ? silentLogger() : fileLogger(this.state.path('logs/aios.log'), this.settings.string('log_level'));
     this.queue = new Queue(this.vault, this.index, this.state.sub('queue'), this.clock);
+    sweepTemps(this.vault, this.index.leftoverTemps);
   }
 
   healthAll(): Record<string, SourceHealth> {

@@ -75,6 +75,8 @@ export class VaultIndex {
   /** Counterparty look-ups, rebuilt lazily after a counterparty changes. */
   private cpMaps: Map<string, Map<string, IndexEntry>> | undefined;
   private readonly keyCache = new Map<string, Map<string, IndexEntry>>();
+  /** Temp files seen by the last build: what a crash between write and rename left behind. */
+  readonly leftoverTemps: string[] = [];
 
   constructor(private readonly vault: Vault) {
     vault.onWrite((rel) => this.noteChanged(rel));
@@ -85,6 +87,7 @@ export class VaultIndex {
     const templates = this.vault.setting('templates_folder');
     const walk = (dirAbs: string, rel: string) => {
       for (const e of readdirSync(dirAbs, { withFileTypes: true })) {
+        if (e.name.startsWith(TEMP_PREFIX)) this.leftoverTemps.push(rel ? `${rel}/${e.name}` : e.name);
         if (e.name.startsWith('.') || IGNORED_DIRS.has(e.name)) continue;
         const childRel = rel ? `${rel}/${e.name}` : e.name;
         if (childRel === templates) continue;

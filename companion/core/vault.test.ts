@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, statSync, utimesSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { makeTestContext } from '../../test/support/context.ts';
 import { NoteError } from './vault.ts';
+import { Runtime } from './runtime.ts';
 import type { Frontmatter } from '../../contract/index.ts';
 
 const item = (over: Partial<Frontmatter<'decision_item'>> = {}): Frontmatter<'decision_item'> => ({
@@ -96,6 +97,13 @@ test('a write killed between the temp file and the rename leaves the old note wh
     assert.equal(r.signal, 'SIGKILL', `child was not killed at ${point}: ${r.stderr}`);
     assert.equal(readFileSync(tc.vault.abs(path), 'utf8'), before);
   }
+  // The crash left its hidden temp file; the next start removes it once it is old enough.
+  const temps = readdirSync(tc.vault.abs('Queue')).filter((f) => f.startsWith('.aios-tmp-'));
+  assert.equal(temps.length, 1);
+  const old = new Date(Date.now() - 3600_000);
+  utimesSync(tc.vault.abs(`Queue/${temps[0]}`), old, old);
+  new Runtime({ vaultRoot: tc.vaultDir, stateDir: tc.stateDir, logToFile: false, env: {} });
+  assert.deepEqual(readdirSync(tc.vault.abs('Queue')).filter((f) => f.startsWith('.aios-tmp-')), []);
   // Without a crash the same child does replace the note: the test above could fail.
   const ok = spawnSync(process.execPath, ['--import', 'tsx', script, tc.vaultDir, tc.stateDir], { encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stderr);
