@@ -3,11 +3,13 @@
 // in here too, last, so it can be swapped without touching any module.
 import type { Job } from './core/job.ts';
 import type { ModelFactory } from './core/runtime.ts';
+import { mailJob } from './mail/index.ts';
+import { chatsJob } from './chats/index.ts';
 import { statementsJob } from './statements/index.ts';
 import { learnerJob } from './models/learn-job.ts';
 import { costsJob } from './costs/index.ts';
 import { createModels } from './models/index.ts';
 
-export const JOBS: readonly Job[] = [statementsJob, learnerJob, costsJob];
+export const JOBS: readonly Job[] = [mailJob, chatsJob, statementsJob, learnerJob, costsJob];
 
 export const MODELS: ModelFactory = (ctx, jobName) => createModels(ctx, jobName);

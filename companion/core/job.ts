@@ -21,6 +21,8 @@ export type Trigger =
   /** After another job changed notes of these kinds (the cash position after statements). */
   | { kind: 'after'; job: string };
 
+export type RunTrigger = 'service' | 'schedule' | 'import' | 'once';
+
 export interface JobResult {
   status: 'ok' | 'skipped' | 'failed';
   /** One line for the owner: what was done, or why it was skipped. */
@@ -79,6 +81,8 @@ export interface JobContext {
   readonly clock: Clock;
   readonly log: Logger;
   readonly signal: AbortSignal;
+  /** What started this run: the service loop, a schedule, a file in the import folder, or `aios once`. */
+  readonly trigger: RunTrigger;
   /** Model work (classify, extract, summarise, draft) through the router; never a provider directly. */
   readonly models: ModelService;
   /** Raises a decision-queue item once per finding_key; later calls with the same key return the existing note. */

@@ -12,7 +12,7 @@ import { Vault } from './vault.ts';
 import { VaultIndex } from './vault-index.ts';
 import { Queue } from './queue.ts';
 import { importFiles } from './imports.ts';
-import type { Job, JobContext, JobResult, SourceHealth } from './job.ts';
+import type { Job, JobContext, JobResult, RunTrigger, SourceHealth } from './job.ts';
 import type { ModelService } from '../models/types.ts';
 
 export interface RuntimeOptions {
@@ -93,8 +93,9 @@ export class Runtime {
     this.state.writeJson('health.json', all);
   }
 
-  context(job: Pick<Job, 'name'>, signal: AbortSignal): JobContext {
+  context(job: Pick<Job, 'name'>, signal: AbortSignal, trigger: RunTrigger = 'once'): JobContext {
     const base: Omit<JobContext, 'models'> = {
+      trigger,
       vault: this.vault,
       index: this.index,
       settings: this.settings,
@@ -105,7 +106,7 @@ export class Runtime {
       signal,
       addDecision: async (item) => this.queue.addDecision(item, job.name),
       addProposal: async (item) => this.queue.addProposal(item),
-      importFiles: (importers) => importFiles(this.context(job, signal), importers),
+      importFiles: (importers) => importFiles(this.context(job, signal, trigger), importers),
       reportHealth: (source, h) => this.setHealth(source, h),
     };
     let models: ModelService | undefined;
@@ -121,11 +122,11 @@ export class Runtime {
   }
 
   /** Runs one job, never throwing: a failure is a result, logged with its stack. */
-  async runJob(job: Job, signal: AbortSignal = new AbortController().signal): Promise<RunRecord> {
+  async runJob(job: Job, signal: AbortSignal = new AbortController().signal, trigger: RunTrigger = 'once'): Promise<RunRecord> {
     const started = this.clock.localDateTime(new Date());
     let result: JobResult;
     try {
-      result = await job.run(this.context(job, signal));
+      result = await job.run(this.context(job, signal, trigger));
     } catch (e) {
       this.log.error({ job: job.name, err: { message: (e as Error).message, stack: (e as Error).stack } }, 'job failed');
       result = { status: 'failed', summary: (e as Error).message.split('\n')[0]! };

@@ -5,7 +5,7 @@ import chokidar, { type FSWatcher } from 'chokidar';
 import cron from 'node-cron';
 import { KINDS } from '../../contract/index.ts';
 import { missedRun } from './cron.ts';
-import type { Job, Trigger } from './job.ts';
+import type { Job, RunTrigger, Trigger } from './job.ts';
 import { acquireLock, answerRequest, pendingRequests, takeLease } from './lock.ts';
 import { claimingImporter, quarantineUnclaimed, readHead, waitingFiles } from './imports.ts';
 import type { Runtime, RunRecord } from './runtime.ts';
@@ -31,10 +31,10 @@ export async function startService(rt: Runtime, jobs: readonly Job[]): Promise<S
   // Jobs run one at a time per name: a schedule firing while the same job runs is skipped, not stacked.
   const busy = new Map<string, Promise<RunRecord>>();
 
-  const runNamed = (job: Job): Promise<RunRecord> => {
+  const runNamed = (job: Job, trigger: RunTrigger): Promise<RunRecord> => {
     const existing = busy.get(job.name);
     if (existing) return existing;
-    const p = rt.runJob(job, signal).then((rec) => {
+    const p = rt.runJob(job, signal, trigger).then((rec) => {
       lastRuns[job.name] = new Date().toISOString();
       rt.state.writeJson('schedule.json', lastRuns);
       rt.writeRunLog();
@@ -58,11 +58,11 @@ export async function startService(rt: Runtime, jobs: readonly Job[]): Promise<S
   const catchUp = () => {
     for (const { job, cron: expr } of scheduled) {
       const last = lastRuns[job.name] ? new Date(lastRuns[job.name]!) : undefined;
-      if (missedRun(expr, last, new Date(), tz)) void runNamed(job);
+      if (missedRun(expr, last, new Date(), tz)) void runNamed(job, 'schedule');
     }
   };
   for (const { job, cron: expr } of scheduled) {
-    tasks.push(cron.schedule(expr, () => void runNamed(job), { timezone: tz, name: job.name }));
+    tasks.push(cron.schedule(expr, () => void runNamed(job, 'schedule'), { timezone: tz, name: job.name }));
   }
   catchUp();
   // A tick that notices the clock jumped (the machine slept) catches up at wake.
@@ -79,7 +79,7 @@ export async function startService(rt: Runtime, jobs: readonly Job[]): Promise<S
   for (const job of jobs.filter((j) => j.triggers.some((t) => t.kind === 'service'))) {
     const loop = (async () => {
       for (let delay = 1000; !signal.aborted; delay = Math.min(delay * 2, 60_000)) {
-        const rec = await rt.runJob(job, signal);
+        const rec = await rt.runJob(job, signal, 'service');
         if (signal.aborted) break;
         if (rec.status === 'skipped') break;
         await new Promise((r) => setTimeout(r, delay));
@@ -104,7 +104,7 @@ export async function startService(rt: Runtime, jobs: readonly Job[]): Promise<S
       const job = importJobs.find((j) => claimingImporter(head, name, j.importers ?? []));
       if (job) wanted.add(job);
     }
-    for (const job of wanted) await runNamed(job);
+    for (const job of wanted) await runNamed(job, 'import');
     const n = await quarantineUnclaimed(rt.context({ name: 'import' }, signal), allImporters);
     if (n > 0) rt.log.warn({ quarantined: n }, 'unrecognised files quarantined');
   };
@@ -125,7 +125,7 @@ export async function startService(rt: Runtime, jobs: readonly Job[]): Promise<S
         const selected = req.job === 'all' ? jobs : jobs.filter((j) => j.name === req.job);
         void (async () => {
           const records: RunRecord[] = [];
-          for (const job of selected) records.push(await runNamed(job));
+          for (const job of selected) records.push(await runNamed(job, 'once'));
           answerRequest(rt.state.dir, req.id, records);
         })();
       }

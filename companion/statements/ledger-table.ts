@@ -1,5 +1,7 @@
-// The rows of an account ledger note: one Markdown table row per booked transaction. The ledger notes
-// are the source of truth; every state cache (dedup keys, daily totals) is rebuilt from these rows.
+// The rows of an account ledger note: one Markdown table row per booked transaction, sorted by date.
+// The ledger notes are the source of truth; every state cache (dedup keys, daily totals) is rebuilt from
+// these rows. New rows are spliced into a month's text where their dates belong, so a month of 20,000
+// rows gains a day's rows without being parsed and rendered again.
 import { escapeCell, parseTables, tableRecords } from '../../contract/markdown-table.ts';
 import { formatMoney, parseMoney, type Money } from '../../contract/money.ts';
 
@@ -20,35 +22,106 @@ export interface LedgerRow {
 }
 
 export const LEDGER_HEADER = ['Date', 'Value date', 'Amount', 'Counterparty', 'Account', 'Tax id', 'Text', 'Ref', 'Key', 'Statement', 'Own'] as const;
+const HEADER_LINE = `| ${LEDGER_HEADER.join(' | ')} |`;
+const SEPARATOR_LINE = `| ${LEDGER_HEADER.map(() => '---').join(' | ')} |`;
+
+const NEEDS_ESCAPE = /[\\|\r\n]/;
+const cell = (s: string) => (NEEDS_ESCAPE.test(s) ? escapeCell(s) : s);
 
 export function renderRow(r: LedgerRow): string {
-  const cells = [r.date, r.valueDate, formatMoney(r.amount), r.counterparty, r.cpAccount, r.cpTaxId, r.text, r.reference, r.key, r.statement, r.own ? 'yes' : ''];
-  return `| ${cells.map((c) => escapeCell(c)).join(' | ')} |`;
+  return `| ${r.date} | ${cell(r.valueDate)} | ${formatMoney(r.amount)} | ${cell(r.counterparty)} | ${cell(r.cpAccount)} | ${cell(r.cpTaxId)} | ${cell(r.text)} | ${cell(r.reference)} | ${cell(r.key)} | ${cell(r.statement)} | ${r.own ? 'yes' : ''} |`;
 }
 
 export function renderLedgerTable(rows: readonly LedgerRow[]): string {
-  const out: string[] = [`| ${LEDGER_HEADER.join(' | ')} |`, `| ${LEDGER_HEADER.map(() => '---').join(' | ')} |`];
+  const out: string[] = [HEADER_LINE, SEPARATOR_LINE];
   for (const r of rows) out.push(renderRow(r));
   return out.join('\n') + '\n';
 }
 
+/** The whole body of a month's ledger note. */
+export function ledgerBody(account: string, currency: string, month: string, rows: readonly LedgerRow[]): string {
+  return `# ${account} ${month}\n\nEvery booked transaction of ${account} (${currency}) in ${month}. Written by the statements module: the source of truth its caches are rebuilt from.\n\n${renderLedgerTable(rows)}`;
+}
+
+/** Line starts of the ledger table's rows in `body`, and where the table ends; undefined without a ledger table. */
+function tableRows(body: string): { starts: number[]; end: number } | undefined {
+  let h = body.startsWith(HEADER_LINE) ? 0 : body.indexOf('\n' + HEADER_LINE);
+  if (h < 0) return undefined;
+  if (h > 0) h++;
+  const sep = body.indexOf('\n', h) + 1;
+  if (sep === 0 || !body.startsWith('|', sep)) return undefined;
+  let p = body.indexOf('\n', sep);
+  p = p < 0 ? body.length : p + 1;
+  const starts: number[] = [];
+  while (p < body.length && body.charCodeAt(p) === 0x7c /* | */) {
+    starts.push(p);
+    const nl = body.indexOf('\n', p);
+    p = nl < 0 ? body.length : nl + 1;
+  }
+  return { starts, end: p };
+}
+
+/**
+ * Inserts rows (in any order) into a ledger body, each after the existing rows of its date and before
+ * later ones, keeping their own order within a date. Throws when the body has no ledger table.
+ */
+export function insertLedgerRows(text: string, rows: readonly LedgerRow[], where: string): string {
+  const body = text.endsWith('\n') ? text : text + '\n';
+  const t = tableRows(body);
+  if (!t) throw new Error(`${where}: the ledger table (| Date | ... | Key | ...) is missing: the note was changed by hand`);
+  const sorted = [...rows].sort(compareRows);
+  const dateAt = (i: number) => body.slice(t.starts[i]! + 2, t.starts[i]! + 12);
+  const parts: string[] = [];
+  let from = 0;
+  let lo = 0;
+  for (const r of sorted) {
+    // The first existing row dated after this one (rows are sorted by date).
+    let a = lo, z = t.starts.length;
+    while (a < z) {
+      const mid = (a + z) >> 1;
+      if (dateAt(mid) <= r.date) a = mid + 1; else z = mid;
+    }
+    lo = a;
+    const at = a < t.starts.length ? t.starts[a]! : t.end;
+    if (at > from) parts.push(body.slice(from, at));
+    from = at;
+    parts.push(renderRow(r) + '\n');
+  }
+  return parts.join('') + body.slice(from);
+}
+
+function splitCells(line: string): string[] {
+  if (line.includes('\\')) return parseTables(`${HEADER_LINE}\n${SEPARATOR_LINE}\n${line}`)[0]?.rows[0] ?? [];
+  const cells = line.split('|');
+  // `| a | b |` splits into ['', ' a ', ' b ', '']
+  return cells.slice(1, cells[cells.length - 1]!.trim() === '' ? -1 : undefined).map((c) => c.trim());
+}
+
 /** Reads the ledger table back; rows that do not parse are reported, never dropped silently. */
 export function parseLedgerRows(body: string, where: string): LedgerRow[] {
-  const table = parseTables(body).find((t) => t.header[0] === 'Date' && t.header.includes('Key'));
-  if (!table) return [];
-  return tableRecords(table).map((r, i) => {
-    let amount: Money;
-    try {
-      amount = parseMoney(r.amount ?? '');
-    } catch {
-      throw new Error(`${where}: row ${i + 1}: amount "${r.amount}" is not a number`);
-    }
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(r.date ?? '')) throw new Error(`${where}: row ${i + 1}: date "${r.date}" is not YYYY-MM-DD`);
-    return {
-      date: r.date!, valueDate: r.value_date ?? '', amount, counterparty: r.counterparty ?? '', cpAccount: r.account ?? '', cpTaxId: r.tax_id ?? '',
-      text: r.text ?? '', reference: r.ref ?? '', key: r.key ?? '', statement: r.statement ?? '', own: r.own === 'yes',
-    };
+  const t = tableRows(body);
+  if (!t) {
+    // A table written with other spacing: the general Markdown reader.
+    const table = parseTables(body).find((x) => x.header[0] === 'Date' && x.header.includes('Key'));
+    if (!table) return [];
+    return tableRecords(table).map((r, i) => toRow([r.date, r.value_date, r.amount, r.counterparty, r.account, r.tax_id, r.text, r.ref, r.key, r.statement, r.own], i, where));
+  }
+  return t.starts.map((s, i) => {
+    const nl = body.indexOf('\n', s);
+    return toRow(splitCells(body.slice(s, nl < 0 ? t.end : nl).replace(/\r$/, '')), i, where);
   });
+}
+
+function toRow(c: (string | undefined)[], i: number, where: string): LedgerRow {
+  const [date = '', valueDate = '', amountText = '', counterparty = '', cpAccount = '', cpTaxId = '', text = '', reference = '', key = '', statement = '', own = ''] = c;
+  let amount: Money;
+  try {
+    amount = parseMoney(amountText);
+  } catch {
+    throw new Error(`${where}: row ${i + 1}: amount "${amountText}" is not a number`);
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`${where}: row ${i + 1}: date "${date}" is not YYYY-MM-DD`);
+  return { date, valueDate, amount, counterparty, cpAccount, cpTaxId, text, reference, key, statement, own: own === 'yes' };
 }
 
 export function compareRows(a: LedgerRow, b: LedgerRow): number {

@@ -1,5 +1,7 @@
 // Merges parsed statements into the vault: monthly ledger notes (the truth), a note per statement,
 // counterparty links and proposals, balance-mismatch and possible-duplicate questions, and the state cache.
+// Only the months a statement touches are read (their keys, from the cache) and written (new rows
+// spliced into the note's text), so the cost follows the statement, not the size of the ledger.
 import { formatMoney, moneyToNumber, type Money } from '../../contract/money.ts';
 import { linkTo } from '../../contract/properties.ts';
 import { escapeCell } from '../../contract/markdown-table.ts';
@@ -7,8 +9,8 @@ import type { JobContext } from '../core/job.ts';
 import type { ParsedStatement, StatementEntry } from './model.ts';
 import { checkBalances } from './balance.ts';
 import { keyEntries, planMerge, type ExistingRow } from './dedup.ts';
-import { compareRows, parseLedgerRows, renderLedgerTable, type LedgerRow } from './ledger-table.ts';
-import { addToDay, emptyAccount, loadState, rebuildState, saveState, sortStatements, type LedgerState } from './store.ts';
+import { compareRows, insertLedgerRows, ledgerBody, type LedgerRow } from './ledger-table.ts';
+import { LedgerStore, settlePending, shiftMonth, sortStatements } from './store.ts';
 
 export const STATEMENT_ROWS_MAX = 500;
 
@@ -18,14 +20,11 @@ export interface MergeCounts { statements: number; transactions: number; new: nu
 
 const normAcct = (s: string) => s.replace(/[\s-]/g, '').toUpperCase();
 
-export function openState(ctx: JobContext): LedgerState {
-  const s = loadState(ctx.state);
-  if (s) return s;
-  const rebuilt = rebuildState(ctx.vault, ctx.vault.folder('account_ledger'), ctx.vault.folder('bank_statement'));
-  return rebuilt;
+export function openState(ctx: JobContext): LedgerStore {
+  return LedgerStore.open(ctx);
 }
 
-function ownAccounts(ctx: JobContext, state: LedgerState): Set<string> {
+function ownAccounts(ctx: JobContext, state: LedgerStore): Set<string> {
   const own = new Set<string>([...state.accounts.keys()].map(normAcct));
   for (const p of ctx.index.byKind('business_profile')) {
     for (const a of (p.frontmatter.own_accounts as string[] | undefined) ?? []) own.add(normAcct(a));
@@ -38,17 +37,29 @@ export async function mergeStatements(ctx: JobContext, statements: readonly Pars
   const counts: MergeCounts = { statements: 0, transactions: 0, new: 0, duplicates: 0, doubts: 0, mismatches: 0, proposals: 0 };
   const imported = ctx.clock.localDateTime();
   for (const st of statements) await mergeOne(ctx, st, source, state, counts, imported);
-  saveState(ctx.state, state);
+  state.save();
   return counts;
 }
 
-async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo, state: LedgerState, counts: MergeCounts, imported: string): Promise<void> {
+/** The months of these dates, and one month either side: a bank id met again is looked up there. */
+function window(dates: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const d of dates) {
+    const m = d.slice(0, 7);
+    if (out.has(m)) continue;
+    out.add(m);
+    out.add(shiftMonth(m, -1));
+    out.add(shiftMonth(m, 1));
+  }
+  return out;
+}
+
+async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo, state: LedgerStore, counts: MergeCounts, imported: string): Promise<void> {
   const { vault } = ctx;
   counts.statements++;
   counts.transactions += st.entries.length;
   const check = checkBalances(st);
-  const acct = state.accounts.get(st.account) ?? emptyAccount(st.currency);
-  state.accounts.set(st.account, acct);
+  const acct = state.account(st.account, st.currency);
   if (st.bank) acct.bank = st.bank;
   const own = ownAccounts(ctx, state);
 
@@ -83,24 +94,19 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
   if (st.provisional) {
     // Intraday entries stay out of the ledger: they replace the account's earlier pending list, less what is booked.
     const keyed = keyEntries(st.entries);
+    state.loadMonths(st.account, window(st.entries.map((e) => e.bookingDate)));
     acct.pending = keyed.filter((k) => !acct.keys.has(k.key)).map((k) => ({ key: k.key, date: k.entry.bookingDate, amount: k.entry.amount.toString(), text: k.entry.text.slice(0, 140) }));
-    writeStatementNote(ctx, { ...baseFm }, st, check.problems, [], new Set(), notePathFor, existingNote?.frontmatter.imported);
+    writeStatementNote(ctx, { ...baseFm }, st, check.problems, keyed.map((k) => k.key), new Set(), notePathFor, existingNote?.frontmatter.imported);
     return;
   }
 
   const booked = st.entries.filter((e) => !e.provisional);
   const keyed = keyEntries(booked);
-  const months = new Map<string, LedgerRow[]>();
-  const paths = new Map<string, string>();
-  for (const k of keyed) {
-    const m = k.entry.bookingDate.slice(0, 7);
-    if (months.has(m)) continue;
-    const path = vault.pathFor('account_ledger', { account: st.account, currency: st.currency, month: m, transaction_count: 0, inflow: 0, outflow: 0, updated: imported });
-    paths.set(m, path);
-    months.set(m, vault.exists(path) ? parseLedgerRows(vault.readNote(path).body, path) : []);
-  }
+  const touched = new Set<string>();
+  for (const k of keyed) touched.add(k.entry.bookingDate.slice(0, 7));
+  state.loadMonths(st.account, window([...touched].map((m) => `${m}-01`)));
   const nearby: ExistingRow[] = [];
-  for (const rows of months.values()) for (const r of rows) nearby.push({ key: r.key, date: r.date, amount: r.amount, statement: r.statement, hasBankId: r.key.startsWith('b:') });
+  for (const m of touched) for (const r of acct.rows.get(m) ?? []) nearby.push({ key: r.key, date: r.date, amount: r.amount, statement: r.statement, hasBankId: r.key.startsWith('b:') });
   const plan = planMerge(keyed, acct.keys, nearby, noteName);
   counts.duplicates += plan.duplicates;
   counts.doubts += plan.doubts.length;
@@ -127,6 +133,7 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
   };
 
   const freshKeys = new Set<string>();
+  const freshByMonth = new Map<string, LedgerRow[]>();
   for (const k of plan.fresh) {
     const e = k.entry;
     const isOwn = !!e.counterpartyAccount && own.has(normAcct(e.counterpartyAccount));
@@ -134,27 +141,42 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
       date: e.bookingDate, valueDate: e.valueDate ?? '', amount: e.amount, counterparty: cpOf(e), cpAccount: e.counterpartyAccount ?? '',
       cpTaxId: e.counterpartyTaxId ?? '', text: e.text, reference: e.reference ?? '', key: k.key, statement: noteName, own: isOwn,
     };
-    months.get(e.bookingDate.slice(0, 7))!.push(row);
-    acct.keys.set(k.key, k.fingerprint);
-    addToDay(acct, e.bookingDate, e.amount, isOwn);
+    const m = e.bookingDate.slice(0, 7);
+    const list = freshByMonth.get(m);
+    if (list) list.push(row); else freshByMonth.set(m, [row]);
+    state.addRow(st.account, { key: k.key, date: row.date, amount: row.amount, statement: noteName, own: isOwn });
     freshKeys.add(k.key);
   }
   counts.new += plan.fresh.length;
 
-  // Rewrite only the months that gained rows.
-  const ledgerLinks: string[] = [];
-  for (const [m, rows] of months) {
-    const path = paths.get(m)!;
-    ledgerLinks.push(linkTo(path.slice(0, -3).split('/').slice(-2).join('/')));
-    if (!plan.fresh.some((k) => k.entry.bookingDate.startsWith(m))) continue;
-    rows.sort(compareRows);
-    let inflow = 0n, outflow = 0n;
-    for (const r of rows) if (r.amount >= 0n) inflow += r.amount; else outflow -= r.amount;
-    const body = `# ${st.account} ${m}\n\nEvery booked transaction of ${st.account} (${st.currency}) in ${m}. Written by the statements module: the source of truth its caches are rebuilt from.\n\n${renderLedgerTable(rows)}`;
-    vault.writeCompanionNote('account_ledger', {
-      account: st.account, currency: st.currency, month: m, transaction_count: rows.length,
-      inflow: moneyToNumber(inflow), outflow: moneyToNumber(outflow), updated: imported,
+  // Write only the months that gained rows: new rows are spliced into the note's text where their dates belong.
+  const ledgerLinks = [...touched].sort().map((m) => linkTo(state.ledgerPath(st.account, st.currency, m).slice(0, -3).split('/').slice(-2).join('/')));
+  for (const [m, rows] of [...freshByMonth].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const path = state.ledgerPath(st.account, st.currency, m);
+    const rec = state.monthRecord(st.account, m)!;
+    const body = vault.exists(path)
+      ? insertLedgerRows(vault.readNote(path).body, rows, path)
+      : ledgerBody(st.account, st.currency, m, rows.sort(compareRows));
+    const r = vault.writeCompanionNote('account_ledger', {
+      account: st.account, currency: st.currency, month: m, transaction_count: rec.rows,
+      inflow: moneyToNumber(rec.inflow), outflow: moneyToNumber(rec.outflow), updated: imported,
     }, body, { path });
+    if (r.outcome === 'conflict') {
+      // The month's note was changed outside AIOS: the new rows went to a copy; the owner decides.
+      await ctx.addDecision({
+        finding_key: `ledger-conflict:${path}:${source.sha256.slice(0, 16)}`,
+        kind: 'ledger_conflict',
+        title: `Ledger ${st.account} ${m} was changed outside AIOS`,
+        why: `The ledger note was edited by hand, so the ${rows.length} new row(s) from ${source.name} were written to a copy instead of into it.`,
+        options: ['Copy the new rows into the ledger and delete the copy', 'Keep the ledger as edited and delete the copy'],
+        severity: 'high',
+        module: 'statements',
+        evidence: [linkTo(path.slice(0, -3)), linkTo(r.path.slice(0, -3))],
+      });
+      ctx.log.warn({ path, copy: r.path }, 'ledger note changed outside AIOS: new rows written to a conflict copy');
+    }
+    // After a conflict the note as it is stays the truth: an unknown hash makes the next run re-read it.
+    state.monthWritten(st.account, m, r.outcome === 'conflict' ? '' : String(ctx.index.get(path)?.frontmatter.aios_hash ?? ''));
   }
 
   for (const [key, e] of proposals) {
@@ -185,9 +207,7 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
   }
 
   // Booked entries settle pending ones of the same account.
-  if (acct.pending.length) {
-    acct.pending = acct.pending.filter((p) => !acct.keys.has(p.key) && !booked.some((e) => e.amount.toString() === p.amount && Math.abs(Date.parse(e.bookingDate) - Date.parse(p.date)) <= 2 * 86_400_000));
-  }
+  acct.pending = settlePending(acct.pending, acct.keys, booked.map((e) => ({ date: e.bookingDate, amount: e.amount })));
 
   const rec = {
     start: st.periodStart, end: st.periodEnd, check: check.status, note: noteName, imported,
@@ -229,8 +249,14 @@ function writeStatementNote(
     '',
   ];
   const shown = st.entries.slice(0, STATEMENT_ROWS_MAX);
-  lines.push('| Date | Amount | Counterparty | Text | New |', '| --- | --- | --- | --- | --- |');
-  shown.forEach((e, i) => lines.push(`| ${e.bookingDate} | ${formatMoney(e.amount)} | ${escapeCell(e.counterpartyName ?? '')} | ${escapeCell(e.text.slice(0, 120))} | ${keys[i] && fresh.has(keys[i]!) ? 'yes' : ''} |`));
+  if (st.provisional) {
+    // The keys let a rebuild of the state restore the pending entries from this note.
+    lines.push('| Date | Amount | Counterparty | Text | Key |', '| --- | --- | --- | --- | --- |');
+    shown.forEach((e, i) => lines.push(`| ${e.bookingDate} | ${formatMoney(e.amount)} | ${escapeCell(e.counterpartyName ?? '')} | ${escapeCell(e.text.slice(0, 120))} | ${escapeCell(keys[i] ?? '')} |`));
+  } else {
+    lines.push('| Date | Amount | Counterparty | Text | New |', '| --- | --- | --- | --- | --- |');
+    shown.forEach((e, i) => lines.push(`| ${e.bookingDate} | ${formatMoney(e.amount)} | ${escapeCell(e.counterpartyName ?? '')} | ${escapeCell(e.text.slice(0, 120))} | ${keys[i] && fresh.has(keys[i]!) ? 'yes' : ''} |`));
+  }
   if (st.entries.length > STATEMENT_ROWS_MAX) {
     lines.push('', `${st.entries.length - STATEMENT_ROWS_MAX} more transactions are in the monthly ledgers: ${fm.ledgers.join(', ')}.`);
   } else if (fm.ledgers.length) lines.push('', `Ledgers: ${fm.ledgers.join(', ')}.`);

@@ -4,7 +4,7 @@ import { parseMoney } from '../../contract/money.ts';
 import { parseTables, tableRecords } from '../../contract/markdown-table.ts';
 import type { JobContext } from '../core/job.ts';
 import { computeCash, type AccountSnapshot, type HistoryRow, type Rates } from './cash.ts';
-import type { LedgerState } from './store.ts';
+import type { AccountState } from './store.ts';
 
 export const STALE_DAYS = 3;
 const HISTORY_FILE = 'cash-history.json';
@@ -33,7 +33,7 @@ export function latestRates(ctx: JobContext, base: string, today: string): Rates
   return undefined;
 }
 
-export function snapshots(state: LedgerState): AccountSnapshot[] {
+export function snapshots(state: { accounts: ReadonlyMap<string, AccountState> }): AccountSnapshot[] {
   return [...state.accounts].map(([account, a]) => {
     const withBalance = a.statements.filter((s) => s.closing !== undefined);
     const last = withBalance[withBalance.length - 1];
@@ -49,7 +49,7 @@ export function snapshots(state: LedgerState): AccountSnapshot[] {
   });
 }
 
-export function recomputeCash(ctx: JobContext, state: LedgerState): { path: string; outcome: string } {
+export function recomputeCash(ctx: JobContext, state: { accounts: ReadonlyMap<string, AccountState> }): { path: string; outcome: string } {
   // The business profile names the base currency; the setting is the fallback.
   const profileBase = ctx.index.byKind('business_profile')[0]?.frontmatter.base_currency;
   const base = typeof profileBase === 'string' && /^[A-Z]{3}$/.test(profileBase) ? profileBase : ctx.settings.string('base_currency');

@@ -6,7 +6,7 @@ import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTestContext } from '../support/context.ts';
 import { statementsJob } from '../../companion/statements/index.ts';
-import { loadState, rebuildState, saveState, STATE_FILE } from '../../companion/statements/store.ts';
+import { LedgerStore, STATE_FILE } from '../../companion/statements/store.ts';
 import { parseLedgerRows } from '../../companion/statements/ledger-table.ts';
 
 const DEMO = join(import.meta.dirname, '../../demo/statements');
@@ -154,12 +154,17 @@ test('the dedup keys and running totals are rebuilt from the ledger notes exactl
     drop(RUB);
     drop(EUR);
     await statementsJob.run(ctx);
-    const saved = loadState(ctx.state)!;
-    const rebuilt = rebuildState(t.vault, 'Finance/Ledgers', 'Finance/Statements');
+    const saved = LedgerStore.open(ctx);
+    const rebuilt = new LedgerStore(t.contextFor({ name: 'rebuild' }).state, t.vault, t.index);
+    rebuilt.rebuildAll();
+    assert.deepEqual([...rebuilt.accounts.keys()].sort(), [...saved.accounts.keys()].sort());
     for (const [acct, a] of saved.accounts) {
+      saved.loadMonths(acct, a.months.keys());
       const b = rebuilt.accounts.get(acct)!;
+      assert.ok(a.keys.size > 0, acct);
       assert.deepEqual([...b.keys].sort(), [...a.keys].sort(), acct);
       assert.deepEqual([...b.days].sort(), [...a.days].sort(), acct);
+      assert.deepEqual([...b.months].sort(), [...a.months].sort(), acct);
       assert.deepEqual(b.statements.map((s) => [s.end, s.closing, s.note]), a.statements.map((s) => [s.end, s.closing, s.note]));
     }
     // With the cache gone, a re-import still finds every row already there.
@@ -168,7 +173,39 @@ test('the dedup keys and running totals are rebuilt from the ledger notes exactl
     const r = await statementsJob.run(ctx);
     assert.equal(r.counts?.new, 0);
     assert.equal(r.counts?.duplicates, 9);
-    saveState(ctx.state, rebuilt);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a month whose key file is gone, or whose note was rewritten elsewhere, is read again from the note', async () => {
+  const { t, ctx, drop } = setup();
+  try {
+    drop(RUB);
+    await statementsJob.run(ctx);
+    rmSync(join(ctx.state.dir, 'keys'), { recursive: true });
+    drop('again.txt', readFileSync(join(DEMO, RUB)));
+    const again = await statementsJob.run(ctx);
+    assert.equal(again.counts?.new, 0);
+    assert.equal(again.counts?.duplicates, 9);
+
+    // Another device regenerated the month with one row fewer (a new aios_hash): the cache follows the note.
+    const path = 'Finance/Ledgers/40702810400000012345/2026-11.md';
+    const note = t.vault.readNote(path);
+    const rows = parseLedgerRows(note.body, path);
+    const kept = rows.filter((r) => !r.text.includes('меню'));
+    assert.equal(kept.length, rows.length - 1);
+    const { ledgerBody } = await import('../../companion/statements/ledger-table.ts');
+    const { contentHash, renderNote } = await import('../../companion/core/frontmatter.ts');
+    const fm: Record<string, unknown> = { ...note.frontmatter, transaction_count: kept.length };
+    delete fm.aios_hash;
+    const body = ledgerBody('40702810400000012345', 'RUB', '2026-11', kept);
+    writeFileSync(join(t.vaultDir, path), renderNote({ ...fm, aios_hash: contentHash(fm, body, ['tags']) }, body));
+    t.index.noteChanged(path);
+    drop('third.txt', readFileSync(join(DEMO, RUB)));
+    const third = await statementsJob.run(ctx);
+    assert.equal(third.counts?.new, 1, 'the row missing from the note is new again');
+    assert.equal(parseLedgerRows(t.vault.readNote(path).body, path).length, rows.length);
   } finally {
     t.cleanup();
   }
