@@ -8,6 +8,7 @@
 // and hledger on the same CSV, our time printed as a ratio of its time.
 // `node --import tsx bench/statements.bench.ts` runs it all; the child mode is the same file with arguments.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,7 +132,7 @@ async function childMain(format: string, file: string, vaultDir: string, stateDi
   const t0 = performance.now();
   const parsed = parseStatementFile(format as '1c', file, file.slice(file.lastIndexOf('/') + 1));
   const state = openState(ctx);
-  const c = await mergeStatements(ctx, parsed, { name: file.slice(file.lastIndexOf('/') + 1), sha256: file.length.toString(16).padStart(64, '0') }, state);
+  const c = await mergeStatements(ctx, parsed, { name: file.slice(file.lastIndexOf('/') + 1), sha256: createHash('sha256').update(file).digest('hex') }, state);
   recomputeCash(ctx, state);
   const ms = performance.now() - t0;
   const f: Figures = { ms, rssMb: process.resourceUsage().maxRSS / 1024, new: c.new, duplicates: c.duplicates, mismatches: c.mismatches, startupMs };
@@ -156,6 +157,9 @@ async function main(): Promise<void> {
     // their own over its last 12 days, so they interleave with the December rows already there.
     const warm = make1C(fwarm, 200_000, '2026-01-01', 365, 1, 100_000_000);
     make1C(fsmall, 1_000, '2026-12-20', 12, 5_000_000, warm.closing);
+    // Not a target case: the same 1,000 rows spread over the whole year touch (read, splice, write) all 12 months.
+    const fspread = join(dir, 'spread-1000-1c.txt');
+    make1C(fspread, 1_000, '2026-01-01', 365, 7_000_000, 100_000_000);
     const mb = (p: string) => (readFileSync(p).length / 1048576).toFixed(1);
     console.log(`files: 1C ${mb(f1c)} MB (shape of bench_statement.txt), CSV ${mb(fcsv)} MB, CAMT ${mb(fcamt)} MB, ledger 1C ${mb(fwarm)} MB, daily 1C ${mb(fsmall)} MB`);
 
@@ -180,6 +184,8 @@ async function main(): Promise<void> {
     ok = line('1,000 rows into a 200,000-row ledger + cash', small, 1000) && ok;
     console.log(`  (process start-up before the timer: vault index and settings ${small.startupMs.toFixed(0)} ms)`);
     if (small.new !== 1000) { console.log(`  the 1,000-row statement merged ${small.new} new rows, not 1000`); ok = false; }
+    const spread = child('1c', fspread, d.vault, d.state, false);
+    console.log(`  (worst case, not a target: 1,000 rows spread over all 12 months of the ledger ${(spread.ms / 1000).toFixed(2)} s, ${spread.rssMb.toFixed(0)} MB, new=${spread.new})`);
 
     if (existsSync('/usr/bin/hledger')) {
       const rules = join(dir, 'big.csv.rules');

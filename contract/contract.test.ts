@@ -64,6 +64,10 @@ test('money is exact: parsing bank formats, five decimals, rates and rounding', 
   assert.equal(parseMoney('(5.10)'), -510000n);
   assert.throws(() => parseMoney('1.234.56'), /not an amount/);
   assert.throws(() => parseMoney('1,23'), /not an amount/);
+  assert.throws(() => parseMoney('5.000,00'), /not an amount/);
+  assert.equal(parseMoney('5.000,00', ','), 500000000n);
+  assert.throws(() => parseMoney('12a'), /not an amount/);
+  assert.throws(() => parseMoney(''), /not an amount/);
   assert.throws(() => parseMoney('0.000001'), /decimal places/);
   assert.equal(formatMoney(parseMoney('0.1') + parseMoney('0.2')), '0.30');
   assert.equal(formatMoney(-123456000n), '-1234.56');

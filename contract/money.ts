@@ -8,6 +8,12 @@ export type Money = bigint;
 
 export class MoneyFormatError extends Error {}
 
+// Either plain digits, or groups of exactly three digits after the first; the fraction comes last.
+const SHAPE = {
+  '.': /^(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d*)?$|^\.\d+$/,
+  ',': /^(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d*)?$|^,\d+$/,
+} as const;
+
 /**
  * Parses a decimal written by a bank or a person: `-1 234,56`, `1,234.56`, `1234.5`, `+12`, `1'234.00`.
  * `decimal` says which mark separates the fraction; the other one (and spaces, NBSP, apostrophes) may group thousands.
@@ -20,19 +26,9 @@ export function parseMoney(text: string, decimal: '.' | ',' = '.'): Money {
   else if (s.startsWith('+')) s = s.slice(1);
   if (s.endsWith('-')) { sign = -sign; s = s.slice(0, -1); }
   const group = decimal === '.' ? ',' : '.';
-  // A grouping mark must sit before groups of exactly three digits.
-  if (s.includes(group)) {
-    const [intPart] = s.split(decimal);
-    const grouped = new RegExp(`^\\d{1,3}(\\${group}\\d{3})*$`);
-    if (!grouped.test(intPart!)) throw new MoneyFormatError(`not an amount: "${text}"`);
-    s = s.split(group).join('');
-  }
-  const parts = s.split(decimal);
-  if (parts.length > 2) throw new MoneyFormatError(`not an amount: "${text}"`);
-  const [whole, frac = ''] = parts as [string, string?];
-  if (!/^\d+$/.test(whole || (frac ? '0' : '')) || (frac !== '' && !/^\d+$/.test(frac))) {
-    throw new MoneyFormatError(`not an amount: "${text}"`);
-  }
+  if (!SHAPE[decimal].test(s)) throw new MoneyFormatError(`not an amount: "${text}"`);
+  const [wholeRaw, frac = ''] = s.split(decimal) as [string, string?];
+  const whole = wholeRaw.split(group).join('');
   if (frac.length > MONEY_SCALE) {
     if (/[1-9]/.test(frac.slice(MONEY_SCALE))) throw new MoneyFormatError(`more than ${MONEY_SCALE} decimal places: "${text}"`);
   }

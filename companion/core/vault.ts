@@ -137,13 +137,16 @@ export class Vault {
     const ownerKeys = spec.otherSideMay;
     const hash = contentHash(fm, body, ownerKeys);
     const abs = this.abs(path);
-    if (atomicCreate(abs, renderNote({ ...fm, [HASH_KEY]: hash }, body))) {
+    // Create-only when nothing is there (a race with another writer falls through to the update path).
+    if (!existsSync(abs) && atomicCreate(abs, renderNote({ ...fm, [HASH_KEY]: hash }, body))) {
       this.written(path);
       return { path, outcome: 'created' };
     }
+    let raw: Buffer;
     let current: Note;
     try {
-      current = this.readNote(path);
+      raw = readFileSync(abs);
+      current = this.parse(path, raw);
     } catch {
       return this.conflict(path, fm, hash, body);
     }
@@ -155,7 +158,7 @@ export class Vault {
     const merged: Record<string, unknown> = { ...fm };
     for (const k of ownerKeys) if (cur[k] !== undefined && cur[k] !== null) merged[k] = cur[k];
     // Compare again right before replacing: the owner may have saved in between.
-    if (createHash('sha256').update(readFileSync(abs)).digest('hex') !== current.hash) return this.conflict(path, fm, hash, body);
+    if (!readFileSync(abs).equals(raw)) return this.conflict(path, fm, hash, body);
     atomicReplace(abs, renderNote({ ...merged, [HASH_KEY]: hash }, body));
     this.written(path);
     return { path, outcome: 'updated' };

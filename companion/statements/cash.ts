@@ -69,7 +69,8 @@ export function computeCash(input: CashInput): CashResult {
     perCcy.set(a.currency, c);
     let sinceYesterday = 0n;
     for (const [date, t] of a.days) {
-      if (date > yesterday && date <= today) sinceYesterday += t.inflow - t.outflow;
+      // Since yesterday: from the start of yesterday, so the overnight statement's day shows.
+      if (date >= yesterday && date <= today) sinceYesterday += t.inflow - t.outflow;
       if (date > today) continue;
       // Own transfers move money between pockets: not income, not spending.
       if (date > from30) { c.in30 += t.inflow - t.ownIn; c.out30 += t.outflow - t.ownOut; }

@@ -75,6 +75,12 @@ export class StatementError extends Error {
 
 export type Parser = (chunks: Iterable<Uint8Array>, name: string) => ParsedStatement[];
 
+/** The decimal mark of an amount written with either: the last mark when both appear, a lone comma, else a point. */
+export function decimalOf(text: string): '.' | ',' {
+  const c = text.lastIndexOf(','), p = text.lastIndexOf('.');
+  return c > p ? ',' : '.';
+}
+
 /** `31.12.2024` or `31.12.24` -> `2024-12-31`; undefined when not a real date. */
 export function dmyToIso(text: string): string | undefined {
   const m = /^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$/.exec(text.trim());

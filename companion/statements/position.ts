@@ -3,7 +3,7 @@
 import { parseMoney } from '../../contract/money.ts';
 import { parseTables, tableRecords } from '../../contract/markdown-table.ts';
 import type { JobContext } from '../core/job.ts';
-import { computeCash, type AccountSnapshot, type HistoryRow, type Rates } from './cash.ts';
+import { computeCash, type AccountSnapshot, type CashResult, type HistoryRow, type Rates } from './cash.ts';
 import type { AccountState } from './store.ts';
 
 export const STALE_DAYS = 3;
@@ -49,17 +49,22 @@ export function snapshots(state: { accounts: ReadonlyMap<string, AccountState> }
   });
 }
 
-export function recomputeCash(ctx: JobContext, state: { accounts: ReadonlyMap<string, AccountState> }): { path: string; outcome: string } {
+/** The cash position note as it would be written now, from the state (nothing is written). */
+export function computeCashNote(ctx: JobContext, state: { accounts: ReadonlyMap<string, AccountState> }): CashResult {
   // The business profile names the base currency; the setting is the fallback.
   const profileBase = ctx.index.byKind('business_profile')[0]?.frontmatter.base_currency;
   const base = typeof profileBase === 'string' && /^[A-Z]{3}$/.test(profileBase) ? profileBase : ctx.settings.string('base_currency');
   const today = ctx.clock.localDate();
   const history = ctx.state.readJson<HistoryRow[]>(HISTORY_FILE, []);
   const rates = latestRates(ctx, base, today);
-  const result = computeCash({
+  return computeCash({
     asOf: ctx.clock.localDateTime(), today, timezone: ctx.settings.timezone(), base,
     accounts: snapshots(state), history, staleDays: STALE_DAYS, ...(rates ? { rates } : {}),
   });
+}
+
+export function recomputeCash(ctx: JobContext, state: { accounts: ReadonlyMap<string, AccountState> }): { path: string; outcome: string } {
+  const result = computeCashNote(ctx, state);
   ctx.state.writeJson(HISTORY_FILE, result.history);
   const r = ctx.vault.writeCompanionNote('cash_position', result.frontmatter, result.body);
   ctx.index.noteChanged(r.path);

@@ -43,7 +43,7 @@ export interface AccountState {
   statements: StatementRecord[];
   pending: PendingEntry[];
   months: Map<string, MonthRecord>;
-  /** Dedup key -> fingerprint, for the months loaded so far (see `loaded`). */
+  /** Dedup key -> fingerprint, for the months loaded so far (those in `rows`). */
   keys: Map<string, string>;
   /** Rows of the months loaded so far, by month. */
   rows: Map<string, KeyRow[]>;
@@ -139,6 +139,8 @@ export class LedgerStore {
     for (const e of this.index.byKind('account_ledger')) {
       const f = e.frontmatter;
       if (typeof f.account !== 'string' || typeof f.month !== 'string') continue;
+      // Only the month's own note: a conflict copy beside it is the owner's to merge, not the truth.
+      if (e.path !== this.ledgerPath(f.account, String(f.currency ?? ''), f.month)) continue;
       let m = out.get(f.account);
       if (!m) out.set(f.account, (m = new Map()));
       m.set(f.month, { path: e.path, hash: String(f.aios_hash ?? ''), currency: String(f.currency ?? '') });

@@ -14,7 +14,7 @@ import type { Expected } from '../convert-fixture-expectations.ts';
 
 const ROOT = join(import.meta.dirname, '../fixtures/statements');
 const EXPECTED = join(import.meta.dirname, '../fixtures/statements/expected');
-const DIRS: Record<string, SniffedFormat> = { '1c': '1c', camt: 'camt', mt940: 'mt940', ofx: 'ofx' };
+const DIRS: Record<string, SniffedFormat> = { '1c': '1c', camt: 'camt', mt940: 'mt940', ofx: 'ofx', csv: 'csv' };
 const BROKEN = /^(invalid|binary)\.|no_end_of_|fail_nice_|\.wrong\./;
 
 // Hand-written from the files: outcome, number of entries, closing balance of the first statement.
@@ -36,6 +36,9 @@ const HAND: Record<string, [Expected['outcome'], number?, string?]> = {
   'fidelity.ofx': ['rejected'], 'fidelity-savings.ofx': ['rejected'], 'investment_401k.ofx': ['rejected'], 'investment_medium.ofx': ['rejected'],
   'td_ameritrade.ofx': ['rejected'], 'tiaacref.ofx': ['rejected'], 'vanguard.ofx': ['rejected'], 'vanguard401k.ofx': ['rejected'],
   'fail_nice_date_missing.ofx': ['rejected'], 'fail_nice_decimal_error.ofx': ['rejected'], 'fail_nice_empty_balance.ofx': ['rejected'],
+  // Our own test files for the built-in CSV profiles (test/fixtures/statements/csv/README.md).
+  'sber.csv': ['parsed', 3, '1150349.50'], 't-bank.csv': ['parsed', 3], 'alfa-bank.csv': ['parsed', 3],
+  'generic-semicolon.csv': ['parsed', 2, '29987.50'], 'generic-comma.csv': ['parsed', 2, '925.50'],
 };
 
 /** Where we differ from a fixture's expectation, and why. A disagreement not listed here fails the test. */
@@ -65,7 +68,7 @@ test('every statement fixture is parsed or rejected with a clear reason, and agr
   for (const [dir, format] of Object.entries(DIRS)) {
     const expected: Record<string, Expected> = existsSync(join(EXPECTED, `${dir}.json`)) ? JSON.parse(readFileSync(join(EXPECTED, `${dir}.json`), 'utf8')) : {};
     for (const file of readdirSync(join(ROOT, dir)).sort()) {
-      if (/^LICENSE|_LICENSE$|\.(snap|yml|json)$/.test(file) || file === 'requirements.txt') continue;
+      if (/^LICENSE|_LICENSE$|\.(snap|yml|json|md)$/.test(file) || file === 'requirements.txt') continue;
       const abs = join(ROOT, dir, file);
       const head = readFileSync(abs).subarray(0, 65536);
       const sniffed = sniffStatement(head);

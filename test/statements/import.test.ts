@@ -210,3 +210,29 @@ test('a month whose key file is gone, or whose note was rewritten elsewhere, is 
     t.cleanup();
   }
 });
+
+test('a ledger month edited by hand is not overwritten: new rows go to a conflict copy and the owner is asked', async () => {
+  const { t, ctx, drop, notes } = setup();
+  try {
+    drop(EUR);
+    await statementsJob.run(ctx);
+    const path = 'Finance/Ledgers/DE89370400440532013000/2026-11.md';
+    const edited = readFileSync(join(t.vaultDir, path), 'utf8').replace('# DE89370400440532013000 2026-11', '# DE89370400440532013000 2026-11\n\nChecked with the accountant.');
+    writeFileSync(join(t.vaultDir, path), edited);
+    t.index.noteChanged(path);
+    drop('late.xml', camt([{ ref: 'L1', amt: '12.00', ind: 'DBIT', date: '2026-11-25', text: 'late fee' }], '100.00', '88.00', '2026-11-25', '2026-11-25'));
+    const r = await statementsJob.run(ctx);
+    assert.equal(r.counts?.new, 1, r.summary);
+    assert.equal(readFileSync(join(t.vaultDir, path), 'utf8'), edited, 'the edited note is kept as it is');
+    const copies = notes('Finance/Ledgers/DE89370400440532013000').filter((p) => p.includes('conflict'));
+    assert.equal(copies.length, 1);
+    assert.ok(parseLedgerRows(t.vault.readNote(copies[0]!).body, copies[0]!).some((x) => x.key === 'b:L1'));
+    assert.ok(notes('Queue').some((p) => t.vault.readNote(p).frontmatter.kind === 'ledger_conflict'));
+    // The note as edited stays the truth: the cache is read again from it, not from the copy.
+    const store = LedgerStore.open(ctx);
+    store.loadMonths('DE89370400440532013000', ['2026-11']);
+    assert.equal(store.accounts.get('DE89370400440532013000')!.keys.has('b:L1'), false);
+  } finally {
+    t.cleanup();
+  }
+});

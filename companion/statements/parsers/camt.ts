@@ -63,6 +63,8 @@ export function parseCamt(chunks: Iterable<Uint8Array>, file: string): ParsedSta
   let ccyFallback: string | undefined;
 
   const money = (v: string | undefined, what: string): Money => {
+    // The schema allows digits and one decimal point only: anything else is a damaged file.
+    if (!/^\s*\d{1,18}(\.\d{1,5})?\s*$/.test(v ?? '')) throw new StatementError('malformed', `${file}: ${what} "${v ?? ''}" is not an amount`, 'camt.053');
     try {
       return parseMoney(v ?? '', '.');
     } catch (e) {

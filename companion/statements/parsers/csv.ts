@@ -2,7 +2,7 @@
 // columns mean what (one amount column, or separate debit and credit). A file is claimed by the profile
 // whose columns its header has. Without one, a delimiter is only guessed when the file's own running
 // balance confirms every row; otherwise the file is refused naming the columns found.
-import { parseMoney, MoneyFormatError, type Money } from '../../../contract/money.ts';
+import { MoneyFormatError, parseMoney, type Money } from '../../../contract/money.ts';
 import {
   StatementError, checkedIso, currencyOfRuAccount, decodeChunks, linesOf, maxDate, minDate, peekBytes, restIterable,
   type ParsedStatement, type StatementEntry,
@@ -19,7 +19,11 @@ export interface CsvProfile {
     date: string; valueDate?: string; amount?: string; debit?: string; credit?: string; text?: string[];
     counterparty?: string; counterpartyAccount?: string; taxId?: string; id?: string; currency?: string; account?: string;
     status?: string; balance?: string;
+    /** Cells holding the debited and the credited side as `account`, `tax id`, `name` lines (SberBusiness). */
+    debitParty?: string; creditParty?: string;
   };
+  /** Summary rows below the table naming the opening and closing balance; the figures stand in the debit and credit columns. */
+  footer?: { opening: string; closing: string };
   /** Columns that may be missing from the file. */
   optional?: string[];
   /** Rows whose status (or id) column holds one of these are skipped: pending, failed. */
@@ -28,20 +32,34 @@ export interface CsvProfile {
   currency?: string;
 }
 
+/**
+ * Built-in profiles, from the columns each bank documents for its export:
+ * - sber: SberBusiness statement export. Metadata rows (bank, account, period) above a two-row header:
+ *   `Дата проводки | Счет (Дебет, Кредит) | Сумма по дебету | Сумма по кредиту | № документа | ВО |
+ *   Банк (БИК и наименование) | Назначение платежа`; each side's cell holds account, INN and name on
+ *   separate lines; `Входящий остаток` / `Исходящий остаток` rows close the table.
+ * - t-bank: T-Bank (Tinkoff) operations export: `Дата операции;Дата платежа;Номер карты;Статус;Сумма операции;
+ *   Валюта операции;Сумма платежа;Валюта платежа;Кэшбэк;Категория;MCC;Описание;...`. The payment amount is in
+ *   the account's currency (the operation amount may be in another); FAILED operations never happened.
+ * - alfa-bank: Alfa-Bank export, windows-1251: `Тип счёта;Номер счета;Валюта;Дата операции;Референс проводки;
+ *   Описание операции;Приход;Расход;`, dates DD.MM.YY, `RUR`; a card hold not booked yet has `HOLD` as its reference.
+ * - generic-semicolon and generic-comma: `Date, Amount, Description` and optional columns, in the two common dialects.
+ */
 export const BUILTIN_PROFILES: readonly CsvProfile[] = [
   {
     name: 'sber', delimiter: ';', decimal: ',', dateFormat: 'DD.MM.YYYY',
-    columns: { date: 'Дата проводки', debit: 'Сумма по дебету', credit: 'Сумма по кредиту', id: '№ документа', counterparty: 'Контрагент', taxId: 'ИНН контрагента', counterpartyAccount: 'Счет контрагента', text: ['Назначение платежа'] },
+    columns: { date: 'Дата проводки', debit: 'Сумма по дебету', credit: 'Сумма по кредиту', id: '№ документа', text: ['Назначение платежа'], debitParty: 'Дебет', creditParty: 'Кредит' },
+    footer: { opening: 'Входящий остаток', closing: 'Исходящий остаток' },
   },
   {
     name: 't-bank', delimiter: ';', decimal: ',', dateFormat: 'DD.MM.YYYY',
-    columns: { date: 'Дата операции', valueDate: 'Дата платежа', account: 'Номер карты', status: 'Статус', amount: 'Сумма операции', currency: 'Валюта операции', text: ['Описание', 'Категория'] },
-    skipValues: ['FAILED'],
+    columns: { date: 'Дата операции', valueDate: 'Дата платежа', account: 'Номер карты', status: 'Статус', amount: 'Сумма платежа', currency: 'Валюта платежа', text: ['Описание', 'Категория'] },
+    // WAITING: an authorisation the bank has not booked yet.
+    skipValues: ['FAILED', 'WAITING'],
   },
   {
     name: 'alfa-bank', delimiter: ';', decimal: ',', dateFormat: 'DD.MM.YY',
     columns: { account: 'Номер счета', currency: 'Валюта', date: 'Дата операции', id: 'Референс проводки', text: ['Описание операции'], credit: 'Приход', debit: 'Расход' },
-    // Alfa marks card holds (not booked yet) with HOLD in the reference column.
     skipValues: ['HOLD'],
   },
   {
@@ -106,15 +124,38 @@ const norm = (s: string) => s.replace(/^\ufeff/, '').trim().toLowerCase().replac
 
 function columnNames(p: CsvProfile): string[] {
   const c = p.columns;
-  return [c.date, c.valueDate, c.amount, c.debit, c.credit, ...(c.text ?? []), c.counterparty, c.counterpartyAccount, c.taxId, c.id, c.currency, c.account, c.status, c.balance].filter((x): x is string => !!x);
+  return [c.date, c.valueDate, c.amount, c.debit, c.credit, ...(c.text ?? []), c.counterparty, c.counterpartyAccount, c.taxId, c.id, c.currency, c.account, c.status, c.balance, c.debitParty, c.creditParty].filter((x): x is string => !!x);
 }
 
-function matchHeader(cells: string[], p: CsvProfile): Map<string, number> | undefined {
+/**
+ * The profile's columns in a header line, or undefined when one is missing. A header may span two lines
+ * (a merged `Счет` cell over `Дебет | Кредит`): names missing from the first are looked for in the next,
+ * and `rows` says how many lines the header took.
+ */
+function matchHeader(cells: string[], next: string[] | undefined, p: CsvProfile): { idx: Map<string, number>; rows: number } | undefined {
   const idx = new Map<string, number>();
   cells.forEach((c, i) => { if (!idx.has(norm(c))) idx.set(norm(c), i); });
   const optional = new Set((p.optional ?? []).map(norm));
-  for (const name of columnNames(p)) if (!idx.has(norm(name)) && !optional.has(norm(name))) return undefined;
-  return idx;
+  let rows = 1;
+  for (const name of columnNames(p)) {
+    if (idx.has(norm(name)) || optional.has(norm(name))) continue;
+    const i = next?.findIndex((c) => norm(c) === norm(name)) ?? -1;
+    if (i < 0) return undefined;
+    idx.set(norm(name), i);
+    rows = 2;
+  }
+  return { idx, rows };
+}
+
+/** A SberBusiness side cell: account, then the tax id when there is one, then the name (an address may follow `//`). */
+export function partyBlock(text: string): { account?: string; taxId?: string; name?: string } {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const out: { account?: string; taxId?: string; name?: string } = {};
+  if (lines.length && /^[A-Z0-9]{5,34}$/.test(lines[0]!)) out.account = lines.shift()!;
+  if (lines.length && /^(\d{10}|\d{12})$/.test(lines[0]!)) out.taxId = lines.shift()!;
+  const name = lines.join(' ').split('//')[0]!.replace(/\s+/g, ' ').trim();
+  if (name) out.name = name;
+  return out;
 }
 
 function parseDate(v: string, f: DateFormat): string | undefined {
@@ -160,10 +201,12 @@ export function parseCsv(chunks: Iterable<Uint8Array>, file: string, ownerProfil
   let headerAt = -1;
   let idx: Map<string, number> | undefined;
   let guessed = false;
+  let headerRows = 1;
   for (const p of [...ownerProfiles, ...BUILTIN_PROFILES]) {
     for (let i = 0; i < headLines.length && !profile; i++) {
-      const m = matchHeader(splitRecord(headLines[i]!, p.delimiter), p);
-      if (m) { profile = p; headerAt = i; idx = m; }
+      const next = i + 1 < headLines.length ? splitRecord(headLines[i + 1]!, p.delimiter) : undefined;
+      const m = matchHeader(splitRecord(headLines[i]!, p.delimiter), next, p);
+      if (m) { profile = p; headerAt = i; idx = m.idx; headerRows = m.rows; }
     }
     if (profile) break;
   }
@@ -178,7 +221,10 @@ export function parseCsv(chunks: Iterable<Uint8Array>, file: string, ownerProfil
     text: (p.columns.text ?? []).map(col).filter((x): x is number => x !== undefined), counterparty: col(p.columns.counterparty),
     cpAccount: col(p.columns.counterpartyAccount), taxId: col(p.columns.taxId), id: col(p.columns.id), currency: col(p.columns.currency),
     account: col(p.columns.account), status: col(p.columns.status), balance: col(p.columns.balance),
+    debitParty: col(p.columns.debitParty), creditParty: col(p.columns.creditParty),
   };
+  const footer = p.footer ? { opening: norm(p.footer.opening), closing: norm(p.footer.closing) } : undefined;
+  const stated: { opening?: Money; closing?: Money } = {};
   const skip = new Set((p.skipValues ?? []).map((s) => s.toUpperCase()));
   let account = p.account;
   // Some banks print the account above the header (`Счет: 40702...`).
@@ -199,7 +245,7 @@ export function parseCsv(chunks: Iterable<Uint8Array>, file: string, ownerProfil
   };
   for (const raw of linesOf(decodeChunks(restIterable(head, rest), encoding))) {
     lineNo++;
-    if (lineNo - 1 <= headerAt) continue;
+    if (lineNo - 1 < headerAt + headerRows) continue;
     const line = pendingLine ? pendingLine + '\n' + raw : raw;
     // A quoted field may hold a line break: wait for the closing quote.
     if ((line.split('"').length - 1) % 2 === 1) { pendingLine = line; continue; }
@@ -209,6 +255,15 @@ export function parseCsv(chunks: Iterable<Uint8Array>, file: string, ownerProfil
     const cell = (i: number | undefined) => (i === undefined ? '' : (cells[i] ?? '').trim());
     if (c.status !== undefined && skip.has(cell(c.status).toUpperCase())) continue;
     if (c.id !== undefined && skip.has(cell(c.id).toUpperCase())) continue;
+    if (footer) {
+      const label = cells.map(norm).find((x) => x === footer.opening || x === footer.closing);
+      if (label) {
+        // A balance row: credit minus debit, so an overdraft comes out negative.
+        const d = cell(c.debit), k = cell(c.credit);
+        if (d || k) stated[label === footer.opening ? 'opening' : 'closing'] = (k ? money(k, 'balance', lineNo) : 0n) - (d ? money(d, 'balance', lineNo) : 0n);
+        continue;
+      }
+    }
     const dateText = cell(c.date);
     const date = parseDate(dateText, p.dateFormat);
     if (!date) {
@@ -223,8 +278,16 @@ export function parseCsv(chunks: Iterable<Uint8Array>, file: string, ownerProfil
       const dv = d ? money(d, 'debit', lineNo) : 0n, kv = k ? money(k, 'credit', lineNo) : 0n;
       amount = kv - (dv < 0n ? -dv : dv);
     }
-    const acct = cell(c.account) || account;
+    let party: ReturnType<typeof partyBlock> = {};
+    let ownSide: string | undefined;
+    if (c.debitParty !== undefined || c.creditParty !== undefined) {
+      // Money out: the debited side is ours and the credited side the other party; money in, the reverse.
+      const debited = partyBlock(cell(c.debitParty)), credited = partyBlock(cell(c.creditParty));
+      [party, ownSide] = amount < 0n ? [credited, debited.account] : [debited, credited.account];
+    }
+    const acct = cell(c.account) || account || ownSide;
     if (!acct) throw new StatementError('malformed', `${file}: no account: the profile ${p.name} has no account column and names no account`, 'csv');
+    if (ownSide && acct !== ownSide) throw new StatementError('malformed', `${file}: line ${lineNo}: neither side of the row is the statement's account ${acct}`, 'csv');
     const ccy = cell(c.currency).toUpperCase().replace(/^RUR$/, 'RUB') || p.currency || currencyOfRuAccount(acct);
     if (!ccy || !/^[A-Z]{3}$/.test(ccy)) throw new StatementError('malformed', `${file}: line ${lineNo}: no currency (profile ${p.name})`, 'csv');
     const e: StatementEntry = {
@@ -233,9 +296,10 @@ export function parseCsv(chunks: Iterable<Uint8Array>, file: string, ownerProfil
     };
     const vd = c.valueDate !== undefined ? parseDate(cell(c.valueDate), p.dateFormat) : undefined;
     if (vd) e.valueDate = vd;
-    if (cell(c.counterparty)) e.counterpartyName = cell(c.counterparty);
-    if (cell(c.cpAccount)) e.counterpartyAccount = cell(c.cpAccount);
-    if (cell(c.taxId)) e.counterpartyTaxId = cell(c.taxId);
+    const cpName = cell(c.counterparty) || party.name, cpAccount = cell(c.cpAccount) || party.account, cpTaxId = cell(c.taxId) || party.taxId;
+    if (cpName) e.counterpartyName = cpName;
+    if (cpAccount) e.counterpartyAccount = cpAccount;
+    if (cpTaxId) e.counterpartyTaxId = cpTaxId;
     if (cell(c.id)) { e.bankId = cell(c.id); e.reference = cell(c.id); }
     let st = byAccount.get(`${acct}|${ccy}`);
     if (!st) {
@@ -249,8 +313,13 @@ export function parseCsv(chunks: Iterable<Uint8Array>, file: string, ownerProfil
     if (c.balance !== undefined && cell(c.balance)) balances.push({ amount, balance: money(cell(c.balance), 'balance', lineNo) });
   }
   if (byAccount.size === 0) throw new StatementError('empty', `${file}: no transactions under the header (profile ${p.name})`, 'csv');
+  if (byAccount.size === 1 && (stated.opening !== undefined || stated.closing !== undefined)) {
+    const st = [...byAccount.values()][0]!;
+    if (stated.opening !== undefined) st.openingBalance = stated.opening;
+    if (stated.closing !== undefined) st.closingBalance = stated.closing;
+  }
   // A running balance column gives opening and closing, whichever way the rows are sorted.
-  if (byAccount.size === 1 && balances.length && balances.length === [...byAccount.values()][0]!.entries.length) {
+  else if (byAccount.size === 1 && balances.length && balances.length === [...byAccount.values()][0]!.entries.length) {
     const st = [...byAccount.values()][0]!;
     const dir = runningDirection(balances);
     if (dir === 'asc') { st.openingBalance = balances[0]!.balance - balances[0]!.amount; st.closingBalance = balances[balances.length - 1]!.balance; }

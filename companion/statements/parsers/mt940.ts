@@ -1,7 +1,7 @@
 // SWIFT MT940 (and MT942 interim reports, read as provisional). Tags `:20:` ... `:62F:`, amounts with
 // decimal commas, `:86:` structured differently per bank (German `?NN` subfields, Dutch `/KEY/value`).
 // Several statements of one account in one file become one statement with a balance block each.
-import { parseMoney, MoneyFormatError, type Money } from '../../../contract/money.ts';
+import { MoneyFormatError, parseMoney, type Money } from '../../../contract/money.ts';
 import { StatementError, checkedIso, isIban, maxDate, minDate, type BalanceBlock, type ParsedStatement, type StatementEntry } from '../model.ts';
 
 interface Msg {

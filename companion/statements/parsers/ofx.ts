@@ -1,8 +1,8 @@
 // OFX 1.x (SGML: leaf tags are not closed) and 2.x (XML). One tokenizer reads both: a tag followed by
 // text is a leaf, a tag followed by a tag opens an aggregate, and a closing tag closes whatever was left
 // open inside it. Investment statements, account listings, sign-on and error responses are refused.
-import { parseMoney, MoneyFormatError, type Money } from '../../../contract/money.ts';
-import { StatementError, checkedIso, maxDate, minDate, type ParsedStatement, type StatementEntry } from '../model.ts';
+import { MoneyFormatError, parseMoney, type Money } from '../../../contract/money.ts';
+import { StatementError, checkedIso, decimalOf, maxDate, minDate, type ParsedStatement, type StatementEntry } from '../model.ts';
 
 interface El {
   name: string;
@@ -136,7 +136,7 @@ export function parseOfx(chunks: Iterable<Uint8Array>, file: string): ParsedStat
       const s = (v ?? '').trim();
       if (!s) throw new StatementError('malformed', `${where}: ${what} is empty`, 'ofx');
       try {
-        return parseMoney(s, s.includes(',') && !s.includes('.') ? ',' : '.');
+        return parseMoney(s, decimalOf(s));
       } catch (e) {
         if (e instanceof MoneyFormatError) throw new StatementError('malformed', `${where}: ${what} "${s}" is not an amount`, 'ofx');
         throw e;

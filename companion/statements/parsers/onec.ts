@@ -3,10 +3,10 @@
 // account is the statement's own. The encoding is read from the content (the `Кодировка` line lies).
 // The file streams through in decoded chunks: lines are scanned in place, only the fields a movement
 // needs are kept (as detached copies), so a 100 MB export costs its entries, not its text.
-import { parseMoney, MoneyFormatError, MONEY_SCALE, type Money } from '../../../contract/money.ts';
+import { MoneyFormatError, MONEY_SCALE, parseMoney, type Money } from '../../../contract/money.ts';
 import { shortHash } from '../../../contract/names.ts';
 import {
-  StatementError, Interner, currencyOfRuAccount, decodeChunks, detach, dmyToIso, maxDate, minDate, peekBytes, restIterable,
+  StatementError, Interner, decimalOf, currencyOfRuAccount, decodeChunks, detach, dmyToIso, maxDate, minDate, peekBytes, restIterable,
   type BalanceBlock, type ParsedStatement, type StatementEntry,
 } from '../model.ts';
 
@@ -109,7 +109,7 @@ function amountOf(value: string | undefined, what: string, file: string, line: n
   const m = PLAIN_AMOUNT.exec(v);
   if (m) return BigInt(m[1]!) * FACTOR + (m[2] ? BigInt((m[2] + '00000').slice(0, MONEY_SCALE)) : 0n);
   try {
-    return parseMoney(v, v.includes(',') && !v.includes('.') ? ',' : '.');
+    return parseMoney(v, decimalOf(v));
   } catch (e) {
     if (e instanceof MoneyFormatError) throw new StatementError('malformed', `${file}: line ${line}: ${what} "${v}" is not an amount`, '1c');
     throw e;
