@@ -1,7 +1,7 @@
 // A small Ollama server on 127.0.0.1 speaking the real wire protocol (/api/version, /api/tags, /api/chat,
 // streamed NDJSON and not), scriptable per test: answers, errors, slow answers; every request body is kept.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { closeServer, json, listenLoopback, readBody, replyAfter } from './fake-http.ts';
 import { chunks, countTokens } from './fake-openai.ts';
 
 export interface OllamaChatBody {
@@ -28,20 +28,6 @@ export interface FakeOllama {
   onChat(handler: (body: OllamaChatBody) => FakeOllamaReply): void;
   models: string[];
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function json(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(value));
 }
 
 export async function startFakeOllama(opts: { models?: string[]; version?: string } = {}): Promise<FakeOllama> {
@@ -94,18 +80,9 @@ export async function startFakeOllama(opts: { models?: string[]; version?: strin
       for (const c of chunks(reply.content)) res.write(JSON.stringify({ model: body.model, created_at: created, message: { role: 'assistant', content: c }, done: false }) + '\n');
       res.end(JSON.stringify(final) + '\n');
     };
-    const delay = reply.delayMs ?? 0;
-    if (delay > 0) {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        send();
-      }, delay);
-      timers.add(t);
-      req.socket.on('close', () => clearTimeout(t));
-    } else send();
+    replyAfter(req, timers, reply.delayMs ?? 0, send);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
@@ -119,11 +96,6 @@ export async function startFakeOllama(opts: { models?: string[]; version?: strin
     set models(m: string[]) {
       state.models = m;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server, timers),
   };
 }

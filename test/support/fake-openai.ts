@@ -1,8 +1,8 @@
 // A small OpenAI-compatible server on 127.0.0.1 speaking the real wire protocol (/v1/models,
 // /v1/chat/completions with response_format, streamed SSE or not, usage token counts), scriptable per
 // test: answers, 429 and 500 with Retry-After, slow answers; every request body and header is kept.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { closeServer, json, listenLoopback, readBody, replyAfter } from './fake-http.ts';
 
 export interface OpenAIChatBody {
   model: string;
@@ -29,20 +29,6 @@ export interface FakeOpenAI {
   /** Sum of the usage the server reported: what the calls cost by its count. */
   readonly usage: { prompt_tokens: number; completion_tokens: number; calls: number };
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(value));
 }
 
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
@@ -108,18 +94,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       if (body.stream_options?.include_usage) event({ ...base, choices: [], usage: u });
       res.end('data: [DONE]\n\n');
     };
-    const delay = reply.delayMs ?? 0;
-    if (delay > 0) {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        send();
-      }, delay);
-      timers.add(t);
-      req.socket.on('close', () => clearTimeout(t));
-    } else send();
+    replyAfter(req, timers, reply.delayMs ?? 0, send);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLoopback(server);
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
@@ -129,12 +106,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     onChat: (h) => {
       handler = h;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server, timers),
   };
 }
 
