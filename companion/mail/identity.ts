@@ -27,13 +27,20 @@ export function normaliseSubject(subject: string): string {
   }
 }
 
+/**
+ * Whitespace runs as one space, trimmed. Only runs that are not already a single space are replaced:
+ * the same result as replacing every `\s+`, without a replacement for each gap between two words.
+ */
+export function collapse(s: string | undefined): string {
+  return (s ?? '').replace(/\s{2,}|[^\S ]/g, ' ').trim();
+}
+
 /** Hash of the decoded body with whitespace collapsed: the same message fetched twice hashes the same. */
 export function bodyHash(m: Pick<MailContent, 'text' | 'html' | 'attachments'>): string {
-  const norm = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
   const h = createHash('sha256');
-  h.update(norm(m.text));
+  h.update(collapse(m.text));
   h.update('\u0000');
-  h.update(norm(m.html));
+  h.update(collapse(m.html));
   for (const a of m.attachments) h.update(`\u0000${a.name}`);
   return h.digest('hex').slice(0, 16);
 }

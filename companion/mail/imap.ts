@@ -1,19 +1,23 @@
 // IMAP sync with imapflow, shaped by its traps: an instance is single-use (a new client per
 // connection, with backoff), an unhandled `error` kills the process (a handler on every client), a
-// command inside a running fetch loop deadlocks (UIDs and small sources are collected first, then
-// processed), and default size limits are in GiB (ours are set). Large messages are never fetched
-// whole: their text parts and attachments are downloaded part by part as streams.
+// command inside a running fetch loop deadlocks (nothing inside the loop speaks IMAP: small messages
+// are parsed from the bytes fetched, large ones are read after the loop), and default size limits
+// are in GiB (ours are set). Large messages are never fetched whole: their text parts and
+// attachments are downloaded part by part as streams.
 import { ImapFlow, type FetchMessageObject, type MessageStructureObject } from 'imapflow';
 import type { Readable } from 'node:stream';
 import { simpleParser } from 'mailparser';
 import { crashPoint } from '../core/crash-points.ts';
 import type { MailAccount } from './accounts.ts';
 import { fromParsedMail, parseMessage, PARSER_OPTIONS, type AttachmentSource, type MailContent } from './message.ts';
-import { ingestMessage, type MailEnv } from './pipeline.ts';
+import { commitPrepared, discardPrepared, prepareMessage, type MailEnv, type Prepared } from './pipeline.ts';
 
 /** Messages up to this size are fetched whole in a batch; larger ones part by part. */
 export const WHOLE_FETCH_MAX = 1024 * 1024;
-const BATCH = 100;
+/** Messages per batch: fetched together, and made durable with one wait for the disk. */
+const BATCH = 25;
+/** Messages whose size and date are fetched in one command. */
+const META_BATCH = 500; // a multiple of BATCH
 /** Text parts are read up to this; the note cuts far earlier anyway. */
 const MAX_TEXT_PART = 4 * 1024 * 1024;
 
@@ -57,10 +61,36 @@ export function isConnectionError(e: unknown, client: ImapFlow): boolean {
   return /^(E(CONN|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH)|NoConnection|ETIMEOUT|ClosedAfterConnect)/i.test(code);
 }
 
-/** Syncs one mailbox from its checkpoint (or the first-sync window) to its end. */
+/**
+ * Syncs one mailbox from its checkpoint (or the first-sync window) to its end, a batch at a time, in
+ * three overlapping steps: the next batch's bytes stream in while this batch is rendered, and this
+ * batch is rendered while the previous one is made durable. Small messages are fetched whole; large
+ * ones are read part by part while no fetch runs. A batch reaches the log whole or not at all, and
+ * batches reach it in order, so the checkpoint (the highest UID logged) never passes a message left out.
+ */
 export async function syncMailbox(client: ImapFlow, env: MailEnv, account: MailAccount, mailbox: string, firstSyncDays: number): Promise<SyncCounts> {
   const counts: SyncCounts = { created: 0, known: 0, failed: 0 };
   const lock = await client.getMailboxLock(mailbox, { readOnly: true });
+  // The commit of the previous batch, running while the next one is rendered.
+  let pending: Promise<void> | undefined;
+  let commitFailed: { error: unknown } | undefined;
+  // The batch being fetched and rendered: its temp files are removed if it never gets committed.
+  let preparing: Prepared[] = [];
+  const commit = (items: Prepared[]) => {
+    const prev = pending;
+    const p = (async () => {
+      try {
+        await prev;
+      } catch (e) {
+        await discardPrepared(items);
+        throw e;
+      }
+      for (const o of await commitPrepared(env, items)) counts[o]++;
+    })();
+    // Awaited below; noted here so the next batch stops early, and never counted as unhandled meanwhile.
+    p.catch((error: unknown) => (commitFailed ??= { error }));
+    pending = p;
+  };
   try {
     const mb = client.mailbox;
     if (!mb) throw new ConnectionLost(`${mailbox}: not selected`);
@@ -77,41 +107,85 @@ export async function syncMailbox(client: ImapFlow, env: MailEnv, account: MailA
     } else uids = (await client.search({ uid: `${checkpoint + 1}:*` }, { uid: true })) || [];
     uids = uids.filter((u) => u > checkpoint && !env.log.hasUid(account.name, mailbox, uidvalidity, u)).sort((a, b) => a - b);
 
-    for (let i = 0; i < uids.length; i += BATCH) {
-      if (env.ctx.signal.aborted) break;
-      const batch = uids.slice(i, i + BATCH);
-      // Collect first, act after: no command may run while a fetch is streaming.
-      const metas: FetchMessageObject[] = [];
-      for await (const m of client.fetch(batch.join(','), { uid: true, size: true, internalDate: true, emailId: true }, { uid: true })) metas.push(m);
+    // Sizes and dates are asked for many messages at once (one round trip instead of one per batch).
+    const known = new Map<number, FetchMessageObject>();
+    let knownUntil = 0;
+    const metasOf = async (i: number): Promise<FetchMessageObject[]> => {
+      if (i >= knownUntil) {
+        known.clear();
+        knownUntil = i + META_BATCH;
+        for await (const m of client.fetch(uids.slice(i, knownUntil).join(','), { uid: true, size: true, internalDate: true, emailId: true }, { uid: true })) known.set(m.uid, m);
+      }
+      return uids.slice(i, i + BATCH).flatMap((u) => (known.has(u) ? [known.get(u)!] : []));
+    };
+    // The bytes of a batch's small messages, collected while the batch before is rendered. Nothing
+    // else speaks IMAP until it is awaited: a command issued during a fetch would deadlock.
+    const fetchSmall = (metas: FetchMessageObject[]): Promise<Map<number, Buffer>> => {
       const small = metas.filter((m) => (m.size ?? 0) <= WHOLE_FETCH_MAX).map((m) => m.uid);
-      const sources = new Map<number, Buffer>();
-      if (small.length) {
-        for await (const m of client.fetch(small.join(','), { uid: true, source: true }, { uid: true })) if (m.source) sources.set(m.uid, m.source);
-      }
-      crashPoint('mail.after-fetch');
-      metas.sort((a, b) => a.uid - b.uid);
-      for (const meta of metas) {
-        const origin = {
-          kind: 'imap' as const, account: account.name, mailbox, uidvalidity, uid: meta.uid,
-          ...(meta.emailId ? { emailId: meta.emailId } : {}),
+      const p = (async () => {
+        const got = new Map<number, Buffer>();
+        if (small.length) for await (const m of client.fetch(small.join(','), { uid: true, source: true }, { uid: true })) if (m.source) got.set(m.uid, m.source);
+        return got;
+      })();
+      p.catch(() => undefined); // awaited before anything else is asked of the server
+      return p;
+    };
+
+    let metas = uids.length ? await metasOf(0) : [];
+    let fetching = fetchSmall(metas);
+    try {
+      for (let i = 0; i < uids.length; i += BATCH) {
+        const sources = await fetching;
+        const prepared: Prepared[] = (preparing = []);
+        const prepare = async (meta: FetchMessageObject, read: () => Promise<MailContent>) => {
+          const origin = {
+            kind: 'imap' as const, account: account.name, mailbox, uidvalidity, uid: meta.uid,
+            ...(meta.emailId ? { emailId: meta.emailId } : {}),
+          };
+          try {
+            const fallback = meta.internalDate instanceof Date ? meta.internalDate : new Date(meta.internalDate ?? env.ctx.clock.now());
+            prepared.push(await prepareMessage(env, await read(), origin, fallback));
+          } catch (e) {
+            if (isConnectionError(e, client)) throw e;
+            // One bad message must not stop the mailbox: it is logged (so not retried forever) and counted.
+            const reason = (e as Error).message.split('\n')[0]!.slice(0, 300);
+            env.ctx.log.warn({ account: account.name, mailbox, uid: meta.uid, reason }, 'mail message not ingested');
+            prepared.push({ kind: 'failed', entry: { t: 'imap', a: account.name, m: mailbox, v: uidvalidity, u: meta.uid, err: reason } });
+          }
         };
-        try {
-          const source = sources.get(meta.uid);
-          const content = source ? await parseMessage(source) : await contentByParts(client, meta.uid);
-          sources.delete(meta.uid);
-          const fallback = meta.internalDate instanceof Date ? meta.internalDate : new Date(meta.internalDate ?? env.ctx.clock.now());
-          const r = await ingestMessage(env, content, origin, fallback);
-          counts[r.outcome]++;
-        } catch (e) {
-          if (isConnectionError(e, client)) throw e;
-          // One bad message must not stop the mailbox: it is logged (so not retried forever) and counted.
-          const reason = (e as Error).message.split('\n')[0]!.slice(0, 300);
-          env.ctx.log.warn({ account: account.name, mailbox, uid: meta.uid, reason }, 'mail message not ingested');
-          env.log.record({ t: 'imap', a: account.name, m: mailbox, v: uidvalidity, u: meta.uid, err: reason });
-          counts.failed++;
+        // Large messages part by part, while no fetch runs.
+        for (const meta of metas) {
+          if ((meta.size ?? 0) > WHOLE_FETCH_MAX) await prepare(meta, () => contentByParts(client, meta.uid));
         }
+        const current = metas;
+        const stop = env.ctx.signal.aborted || commitFailed !== undefined;
+        // The next batch streams in while this one is rendered.
+        metas = !stop && i + BATCH < uids.length ? await metasOf(i + BATCH) : [];
+        fetching = fetchSmall(metas);
+        for (const meta of current) {
+          const source = sources.get(meta.uid);
+          if (source) await prepare(meta, () => parseMessage(source));
+        }
+        sources.clear();
+        crashPoint('mail.after-fetch');
+        // At most one batch is being committed while the next is prepared: memory stays bounded.
+        await pending?.catch(() => undefined);
+        if (commitFailed) break;
+        commit(prepared);
+        preparing = [];
+        if (stop) break;
       }
+    } finally {
+      // The server is done with any fetch before the mailbox is let go.
+      await fetching.catch(() => undefined);
     }
+    await pending;
+  } catch (e) {
+    // Entries staged by a batch that never reached the log are forgotten, so they are fetched again.
+    await pending?.catch(() => undefined);
+    await discardPrepared(preparing);
+    env.log.reload();
+    throw e;
   } finally {
     lock.release();
   }

@@ -3,7 +3,9 @@ import type { Job, JobContext, JobResult } from '../core/job.ts';
 import { AccountError, parseAccounts, type MailAccount } from './accounts.ts';
 import { emlImporter, mboxImporter } from './importers.ts';
 import { mailEnv } from './pipeline.ts';
-import { serveAccount, syncAccountOnce } from './sync.ts';
+
+/** IMAP (imapflow, mailparser: a quarter second and 20 MB) is loaded when an account is synced, not by every command. */
+const imap = () => import('./sync.ts');
 
 export const MAIL_IMPORTERS = [emlImporter, mboxImporter] as const;
 
@@ -22,6 +24,7 @@ export async function serveMail(ctx: JobContext): Promise<JobResult> {
   }
   if (list.length === 0) return { status: 'skipped', summary: 'no mail account configured' };
   const env = mailEnv(ctx, list.map((a) => a.address));
+  const { serveAccount } = await imap();
   let created = 0;
   await Promise.all(list.map((a) => serveAccount(ctx, env, a, (c) => (created += c.created))));
   return { status: 'ok', summary: `live mail stopped; ${created} new message(s) while it ran`, counts: { mail: created } };
@@ -44,6 +47,7 @@ export async function syncMailOnce(ctx: JobContext, opts: { imap: boolean }): Pr
   const problems: string[] = [];
   if (list.length) {
     const env = mailEnv(ctx, list.map((a) => a.address));
+    const { syncAccountOnce } = await imap();
     for (const account of list) {
       if (ctx.signal.aborted) break;
       try {

@@ -1,8 +1,10 @@
-// What has been ingested, as an append-only log in the job's state folder (fsync'd per line). One line
-// is written only after a message's note is durably in the vault, so the log is the checkpoint: the
-// highest UID logged per (account, mailbox, UIDVALIDITY). It also remembers every identity and
-// content key, so a note the owner deleted is never recreated and a copy in another mailbox is known.
+// What has been ingested, as an append-only log in the job's state folder. Lines are appended (one
+// write and one fsync per batch) only after the batch's notes are durably in the vault, so the log is
+// the checkpoint: the highest UID logged per (account, mailbox, UIDVALIDITY); a batch is logged whole
+// or not at all, so the logged UIDs never have a gap below it. The log also remembers every identity
+// and content key, so a note the owner deleted is never recreated and a copy in another mailbox is known.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { StateDir } from '../core/state.ts';
 
 export const LOG_FILE = 'ingested.jsonl';
@@ -40,12 +42,14 @@ export interface DomainSeen {
 }
 
 export class IngestLog {
-  private readonly ids = new Set<string>();
-  private readonly checkpoints = new Map<string, number>();
-  private readonly contents = new Map<string, string>();
-  private readonly emailIds = new Map<string, string>();
-  private readonly messageIds = new Map<string, string>();
-  readonly domains = new Map<string, DomainSeen>();
+  private ids = new Set<string>();
+  private checkpoints = new Map<string, number>();
+  private contents = new Map<string, string>();
+  private emailIds = new Map<string, string>();
+  private messageIds = new Map<string, string>();
+  domains = new Map<string, DomainSeen>();
+  /** Domains whose proposal was filed (or found filed) by this process: not asked again. */
+  readonly proposed = new Set<string>();
 
   /** Bytes of the log file read so far. */
   private offset = 0;
@@ -108,9 +112,36 @@ export class IngestLog {
     }
   }
 
-  record(e: LogEntry): void {
-    this.state.appendLine(LOG_FILE, JSON.stringify(e));
+  /** Remembers an entry before it is durable, so the next messages of the same batch see it. */
+  stage(e: LogEntry): void {
     this.remember(e);
+  }
+
+  /** Appends a batch's entries with one write and one fsync: the checkpoint moves here. */
+  async append(entries: readonly LogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const fh = await open(this.state.path(LOG_FILE), 'a', 0o600);
+    try {
+      // One write with O_APPEND: two batches never interleave their lines.
+      const bytes = Buffer.from(entries.map((e) => JSON.stringify(e) + '\n').join(''), 'utf8');
+      for (let done = 0; done < bytes.length; ) done += (await fh.write(bytes, done)).bytesWritten;
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    for (const e of entries) this.remember(e);
+  }
+
+  /** Forgets what was staged but never appended (a batch that failed), by reading the log again. */
+  reload(): void {
+    this.ids = new Set();
+    this.checkpoints = new Map();
+    this.contents = new Map();
+    this.emailIds = new Map();
+    this.messageIds = new Map();
+    this.domains = new Map();
+    this.offset = 0;
+    this.refresh();
   }
 
   hasUid(account: string, mailbox: string, uidvalidity: number, uid: number): boolean {

@@ -1,7 +1,8 @@
 // A mail message as the pipeline sees it, whatever it came from (IMAP, .eml, .mbox): decoded headers,
 // the body texts, and attachments that are opened as streams only when they are saved.
 import { Readable } from 'node:stream';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
+import { parseSimpleMessage } from './simple-message.ts';
 
 export interface MailAddress {
   address: string;
@@ -15,6 +16,8 @@ export interface AttachmentSource {
   /** Decoded size in bytes (an estimate from the encoded size where the content is not yet read). */
   size: number;
   open(): Promise<Readable>;
+  /** The bytes, when the whole message was read into memory anyway (small messages): written without a stream. */
+  content?: Buffer;
 }
 
 export interface MailContent {
@@ -97,16 +100,22 @@ export function fromParsedMail(mail: ParsedMail): MailContent {
     ...(html ? { html } : {}),
     // Inline images (pasted screenshots) are attachments too: the note links them, never embeds them.
     attachments: mail.attachments.map((a, i) => ({
-        name: a.filename ?? `attachment-${i + 1}${extensionFor(a.contentType)}`,
-        contentType: a.contentType,
-        size: a.size ?? a.content.length,
+      name: a.filename ?? `attachment-${i + 1}${extensionFor(a.contentType)}`,
+      contentType: a.contentType,
+      size: a.size ?? a.content.length,
       open: async () => Readable.from([a.content]),
+      content: a.content,
     })),
   };
 }
 
 /** Parses a whole raw message (a Buffer or a stream). Used for files and for small IMAP messages. */
 export async function parseMessage(source: Buffer | Readable): Promise<MailContent> {
+  // One text part with plain headers (most mail) is read directly; everything else by mailparser.
+  const simple = Buffer.isBuffer(source) ? parseSimpleMessage(source) : undefined;
+  if (simple) return simple;
+  // Loaded on first need: most commands and most mail never need it.
+  const { simpleParser } = await import('mailparser');
   const mail = await simpleParser(source, PARSER_OPTIONS);
   return fromParsedMail(mail);
 }

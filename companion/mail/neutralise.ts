@@ -7,55 +7,71 @@
 const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 const SAFE_LINK = /^\s*<?\s*(https?:\/\/|mailto:)/i;
 
+/** Characters some rule below acts on: a line without any of them passes unchanged (most lines of a mail). */
+const ACTIVE = /[<%[\]`]/;
+const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})\s*$/;
+const CODE_SPAN = /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g;
+const REF_DEF = /^( {0,3})\[([^\]]+)\]:(\s*)(\S+)/;
+
 /** Neutralises Markdown (or plain text) from an untrusted source, line by line. */
 export function neutraliseMarkdown(input: string): string {
-  const lines = input.replace(/\r\n?/g, '\n').replace(/\u0000/g, '').split('\n');
-  const out: string[] = [];
+  let text = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
+  if (text.includes('\u0000')) text = text.replace(/\u0000/g, '');
+  const lines = text.split('\n');
   let fence: { char: string; len: number } | undefined;
-  for (const line of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
     if (fence) {
-      const close = /^ {0,3}(`{3,}|~{3,})\s*$/.exec(line);
-      if (close && close[1]![0] === fence.char && close[1]!.length >= fence.len) {
-        fence = undefined;
-        out.push(line);
-      } else {
-        // Inside a code block nothing renders, but Templater reads raw text: break its tag.
-        out.push(line.replace(/<%/g, '< %').replace(/%>/g, '% >'));
-      }
+      const close = FENCE_CLOSE.exec(line);
+      if (close && close[1]![0] === fence.char && close[1]!.length >= fence.len) fence = undefined;
+      // Inside a code block nothing renders, but Templater reads raw text: break its tag.
+      else if (line.includes('%')) lines[i] = line.replace(/<%/g, '< %').replace(/%>/g, '% >');
       continue;
     }
     const open = FENCE_OPEN.exec(line);
     if (open && !(open[2]![0] === '`' && open[3]!.includes('`'))) {
       fence = { char: open[2]![0]!, len: open[2]!.length };
       // Every fence becomes plain text whatever it claimed to be (dataviewjs, dataview, js-engine...).
-      out.push(`${open[1]}${open[2]}text`);
+      lines[i] = `${open[1]}${open[2]}text`;
       continue;
     }
-    out.push(neutraliseLine(line));
+    if (ACTIVE.test(line)) lines[i] = neutraliseLine(line);
   }
   // An unclosed fence swallows the rest as code, which is harmless: it is all `text`.
-  return out.join('\n');
+  return lines.join('\n');
+}
+
+const escTicks = (t: string) => t.replace(/`/g, '\\`');
+
+/** Inline code that Dataview would evaluate (`= expr`, `$= js`) loses its code span. */
+function codeSpan(m: string, ticks: string, body: string): string {
+  return /^\s*\$?=/.test(body) ? `${escTicks(ticks)}${body}${escTicks(ticks)}` : m;
+}
+
+function refDef(m: string, ind: string, label: string, sp: string, dest: string): string {
+  return SAFE_LINK.test(dest) ? m : `${ind}\\[${label}\\]:${sp}${dest}`;
 }
 
 function neutraliseLine(line: string): string {
   let s = line;
   // Raw HTML, autolinks and Templater tags all start with `<`; as an entity it shows but never parses.
-  s = s.replace(/</g, '&lt;');
+  if (s.includes('<')) s = s.replace(/</g, '&lt;');
   // `%%` hides text from the reading view while a model still reads it.
-  s = s.replace(/%%/g, '\\%\\%');
-  // No image, no embed: `![` never forms (the link text stays as a plain link or text).
-  s = s.replace(/!(?=\[)/g, '\\!');
-  // No wikilinks from outside: they would link or embed notes of the vault.
-  s = s.replace(/\[\[/g, '\\[\\[').replace(/\]\]/g, '\\]\\]');
-  // Inline code that Dataview would evaluate (`= expr`, `$= js`): drop the code span itself.
-  const esc = (t: string) => t.replace(/`/g, '\\`');
-  s = s.replace(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g, (m, ticks: string, body: string) => (/^\s*\$?=/.test(body) ? `${esc(ticks)}${body}${esc(ticks)}` : m));
-  // Inline links to anything but http(s)/mailto lose their link (javascript:, data:, file:, vault paths).
-  s = s.replace(/\]\(/g, (m, offset: number) => (SAFE_LINK.test(s.slice(offset + 2)) ? m : ']\\('));
+  if (s.includes('%%')) s = s.replace(/%%/g, '\\%\\%');
+  if (s.includes('[') || s.includes(']')) {
+    // No image, no embed: `![` never forms (the link text stays as a plain link or text).
+    s = s.replace(/!(?=\[)/g, '\\!');
+    // No wikilinks from outside: they would link or embed notes of the vault.
+    s = s.replace(/\[\[/g, '\\[\\[').replace(/\]\]/g, '\\]\\]');
+  }
+  if (s.includes('`')) s = s.replace(CODE_SPAN, codeSpan);
+  if (s.includes('](')) {
+    // Inline links to anything but http(s)/mailto lose their link (javascript:, data:, file:, vault paths).
+    const cur = s;
+    s = cur.replace(/\]\(/g, (m, offset: number) => (SAFE_LINK.test(cur.slice(offset + 2)) ? m : ']\\('));
+  }
   // Reference definitions likewise.
-  s = s.replace(/^( {0,3})\[([^\]]+)\]:(\s*)(\S+)/, (m, ind: string, label: string, sp: string, dest: string) =>
-    SAFE_LINK.test(dest) ? m : `${ind}\\[${label}\\]:${sp}${dest}`,
-  );
+  if (s.includes(']:')) s = s.replace(REF_DEF, refDef);
   return s;
 }
 

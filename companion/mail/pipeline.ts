@@ -1,6 +1,6 @@
-// One message, from whatever source, into the vault exactly once: known identities are skipped,
-// attachments are streamed into the message's own folder, the note is created (never replaced),
-// and only then is the message logged as ingested. The counterparty is resolved, and a second
+// Messages, from whatever source, into the vault exactly once: known identities are skipped,
+// attachments go into the message's own folder, notes are created (never replaced) a batch at a
+// time, and only then is the batch logged as ingested. The counterparty is resolved, and a second
 // message from an unknown business domain files one counterparty proposal.
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { contentHash } from '../core/frontmatter.ts';
@@ -15,7 +15,8 @@ import {
 import { bodyHash, contentKey } from './identity.ts';
 import { IngestLog, type LogEntry } from './ingest-log.ts';
 import type { MailContent } from './message.ts';
-import { renderMail, type MailOrigin, type RenderedAttachment } from './render.ts';
+import { mailFrontmatter, renderMail, type MailOrigin, type RenderedAttachment } from './render.ts';
+import { discardNotes, linkNotes, stageFile, stageNote, writeRoom, type StagedNote } from './note-batch.ts';
 
 export interface MailEnv {
   ctx: JobContext;
@@ -100,8 +101,18 @@ function identityEntry(origin: MailOrigin): LogEntry {
     : { t: 'file' };
 }
 
-/** Ingests one message. Returns 'known' when a note for it exists or existed (and is not made again). */
-export async function ingestMessage(env: MailEnv, content: MailContent, origin: MailOrigin, fallbackDate: Date): Promise<{ outcome: IngestOutcome; path: string }> {
+/** A message made ready for its batch: its note rendered (attachments already saved), or nothing to write. */
+export type Prepared =
+  | { kind: 'note'; entry: LogEntry; note: StagedNote; files: StagedNote[]; proposeFor?: string; duplicate?: { messageId: string; firstKey: string; subject: string } }
+  | { kind: 'known'; entry: LogEntry; path: string }
+  | { kind: 'failed'; entry: LogEntry };
+
+/**
+ * Everything for one message short of putting its note in place: the identity checks, the
+ * counterparty, the attachments, the rendered note (its temp file being written). Its log entry is
+ * staged, so later messages of the batch see it; it reaches the disk with the batch in commitPrepared.
+ */
+export async function prepareMessage(env: MailEnv, content: MailContent, origin: MailOrigin, fallbackDate: Date): Promise<Prepared> {
   const { ctx, log } = env;
   const hash = bodyHash(content);
   const key = contentKey(content.messageId, hash);
@@ -111,82 +122,164 @@ export async function ingestMessage(env: MailEnv, content: MailContent, origin: 
   const byEmailId = origin.kind === 'imap' && origin.emailId ? log.emailIdPath(origin.account, origin.emailId) : undefined;
   const known = byEmailId ?? log.contentPath(key);
   if (known !== undefined) {
-    if (origin.kind === 'imap') log.record({ ...id, k: key, ...(known ? { p: known } : {}) });
-    return { outcome: 'known', path: known };
+    const entry: LogEntry = { ...id, k: key, ...(known ? { p: known } : {}) };
+    if (origin.kind === 'imap') log.stage(entry);
+    return { kind: 'known', entry, path: known };
   }
   const firstHash = content.messageId ? log.bodyHashOf(content.messageId) : undefined;
 
   const date = ctx.clock.localDateTime(content.date ?? fallbackDate);
   const parties = otherParties(content, env.own);
   const cp = resolveCounterparty(parties, env.counterparties, env.freeMail);
+  const input = { content, date, bodyHash: hash, origin, attachments: [] as RenderedAttachment[], ...(cp ? { counterparty: cp.note } : {}) };
+  const path = ctx.vault.pathFor('mail_message', mailFrontmatter(input));
 
-  const draft = renderMail({ content, date, bodyHash: hash, origin, attachments: [], ...(cp ? { counterparty: cp.note } : {}) });
-  const path = ctx.vault.pathFor('mail_message', draft.frontmatter);
-  const base = path.slice(path.lastIndexOf('/') + 1, -3);
+  const files: StagedNote[] = [];
+  let note: StagedNote;
+  let entry: LogEntry;
+  let domain: string | undefined;
+  try {
+    if (content.attachments.length) input.attachments = await saveAttachments(env, content, attachmentFolder(ctx.settings.string('attachments_folder'), noteName(path), date), files);
+    const { frontmatter, body } = renderMail(input);
+    const fm: Record<string, unknown> = { ...frontmatter };
+    fm.aios_hash = contentHash(fm, body, kindSpec('mail_message').otherSideMay);
 
+    domain = cp ? undefined : proposalDomain(parties, content.list, env.freeMail, env.own);
+    const sender = parties.find((p) => domainOf(p.address) === domain);
+    entry = {
+      ...id, k: key, p: path,
+      ...(domain ? { d: domain, ...(sender?.name ? { n: sender.name } : {}), ...(sender ? { f: sender.address } : {}) } : {}),
+    };
+    // The note's temp file is written and fsync'd in the background from here; the batch links it.
+    await writeRoom();
+    note = stageNote(ctx, { path, frontmatter: fm, body });
+  } catch (e) {
+    await discardNotes(files); // staged attachments of a message that will not be committed
+    throw e;
+  }
+  log.stage(entry);
+  return {
+    kind: 'note', entry, note, files,
+    ...(domain ? { proposeFor: domain } : {}),
+    ...(firstHash !== undefined && firstHash !== hash && content.messageId
+      ? { duplicate: { messageId: content.messageId, firstKey: contentKey(content.messageId, firstHash), subject: content.subject } }
+      : {}),
+  };
+}
+
+/**
+ * Saves a message's attachments into its folder. Bytes already in memory (a small message read whole)
+ * are staged like the note and put in place with it; larger ones are streamed into the vault now.
+ */
+async function saveAttachments(env: MailEnv, content: MailContent, folder: string, staged: StagedNote[]): Promise<RenderedAttachment[]> {
+  const { ctx } = env;
   const attachments: RenderedAttachment[] = [];
-  if (content.attachments.length) {
-    const names = attachmentFileNames(content.attachments);
-    const folder = attachmentFolder(ctx.settings.string('attachments_folder'), base, date);
-    for (const [i, a] of content.attachments.entries()) {
-      const name = names[i]!;
-      if (a.size > env.maxAttachmentBytes) {
-        attachments.push({ name, size: a.size, skipped: 'too large, not downloaded' });
-        continue;
-      }
-      const rel = `${folder}/${name}`;
-      // A retry after a crash finds the file it saved before (writes are whole or absent).
-      if (ctx.vault.exists(rel)) {
-        attachments.push({ name, size: ctx.vault.size(rel), path: rel });
-        continue;
-      }
-      const limit = new ByteLimit(env.maxAttachmentBytes);
-      try {
-        const src: Readable = await a.open();
-        const saved = await ctx.vault.writeFileFromStream(rel, src.pipe(limit));
-        attachments.push({ name, size: limit.bytes, path: saved });
-      } catch (e) {
-        attachments.push({ name, size: Math.max(a.size, limit.bytes), skipped: `not saved: ${(e as Error).message}` });
-      }
+  const names = attachmentFileNames(content.attachments);
+  for (const [i, a] of content.attachments.entries()) {
+    const name = names[i]!;
+    if (a.size > env.maxAttachmentBytes) {
+      attachments.push({ name, size: a.size, skipped: 'too large, not downloaded' });
+      continue;
+    }
+    const rel = `${folder}/${name}`;
+    // A retry after a crash finds the file it saved before (writes are whole or absent).
+    if (ctx.vault.exists(rel)) {
+      attachments.push({ name, size: ctx.vault.size(rel), path: rel });
+      continue;
+    }
+    if (a.content && a.content.length <= env.maxAttachmentBytes) {
+      staged.push(stageFile(ctx, rel, a.content));
+      attachments.push({ name, size: a.content.length, path: rel });
       crashPoint('mail.after-attachment');
+      continue;
+    }
+    const limit = new ByteLimit(env.maxAttachmentBytes);
+    try {
+      const src: Readable = await a.open();
+      const saved = await ctx.vault.writeFileFromStream(rel, src.pipe(limit));
+      attachments.push({ name, size: limit.bytes, path: saved });
+    } catch (e) {
+      attachments.push({ name, size: Math.max(a.size, limit.bytes), skipped: `not saved: ${(e as Error).message}` });
+    }
+    crashPoint('mail.after-attachment');
+  }
+  return attachments;
+}
+
+/**
+ * Writes a batch: its notes durably (one wait for the disk), then the proposals and decisions they
+ * raise (each once per finding key, so a crash before the checkpoint repeats them harmlessly), then
+ * its log entries with one fsync, which moves the checkpoint. Returns each message's outcome.
+ */
+export async function commitPrepared(env: MailEnv, items: readonly Prepared[]): Promise<(IngestOutcome | 'failed')[]> {
+  const { ctx, log } = env;
+  // Attachments first, so a note never links to a file that is not there yet.
+  const files = items.flatMap((p) => (p.kind === 'note' ? p.files : []));
+  const notes = items.flatMap((p) => (p.kind === 'note' ? [p.note] : []));
+  let written: ('created' | 'exists')[];
+  try {
+    written = (await linkNotes(ctx, [...files, ...notes])).slice(files.length);
+  } catch (e) {
+    await discardNotes([...files, ...notes]);
+    throw e;
+  }
+  crashPoint('mail.after-note');
+  let n = 0;
+  const outcomes = items.map((p): IngestOutcome | 'failed' => (p.kind === 'note' ? (written[n++] === 'created' ? 'created' : 'known') : p.kind));
+  for (const p of items) {
+    if (p.kind !== 'note') continue;
+    if (p.proposeFor) await maybePropose(env, p.proposeFor);
+    if (p.duplicate) {
+      const first = log.contentPath(p.duplicate.firstKey);
+      await ctx.addDecision({
+        finding_key: `mail-duplicate:${p.duplicate.messageId}`,
+        kind: 'mail_duplicate',
+        title: `Two versions of the mail "${plainTitle(p.duplicate.subject).slice(0, 60) || '(no subject)'}"`,
+        why: 'Two messages carry the same Message-ID but different text; one may be a copy rewritten by a server, or a different mail.',
+        options: ['Keep both', 'Delete the newer note'],
+        severity: 'low',
+        module: 'mail',
+        evidence: [...(first ? [linkTo(noteName(first))] : []), linkTo(noteName(p.note.path))],
+      });
     }
   }
-
-  const { frontmatter, body } = renderMail({ content, date, bodyHash: hash, origin, attachments, ...(cp ? { counterparty: cp.note } : {}) });
-  const fm: Record<string, unknown> = { ...frontmatter };
-  fm.aios_hash = contentHash(fm, body, kindSpec('mail_message').otherSideMay);
-  const outcome = ctx.vault.createNote(path, fm, body);
-  crashPoint('mail.after-note');
-
-  const domain = cp ? undefined : proposalDomain(parties, content.list, env.freeMail, env.own);
-  const sender = parties.find((p) => domainOf(p.address) === domain);
-  log.record({
-    ...id, k: key, p: path,
-    ...(domain ? { d: domain, ...(sender?.name ? { n: sender.name } : {}), ...(sender ? { f: sender.address } : {}) } : {}),
-  });
+  await log.append(items.filter((p) => p.kind !== 'known' || p.entry.t === 'imap').map((p) => p.entry));
   crashPoint('mail.after-checkpoint');
+  return outcomes;
+}
 
-  if (domain) await maybePropose(env, domain);
-  if (firstHash !== undefined && firstHash !== hash && outcome === 'created') {
-    await ctx.addDecision({
-      finding_key: `mail-duplicate:${content.messageId}`,
-      kind: 'mail_duplicate',
-      title: `Two versions of the mail "${content.subject.slice(0, 60)}"`,
-      why: 'Two messages carry the same Message-ID but different text; one may be a copy rewritten by a server, or a different mail.',
-      options: ['Keep both', 'Delete the newer note'],
-      severity: 'low',
-      module: 'mail',
-      evidence: [linkTo(base)],
-    });
+/** Removes what prepared items left on disk when their batch will not be committed. */
+export async function discardPrepared(items: readonly Prepared[]): Promise<void> {
+  await discardNotes(items.flatMap((p) => (p.kind === 'note' ? [...p.files, p.note] : [])));
+}
+
+/** Ingests one message on its own (a dropped file). Returns 'known' when a note for it exists or existed. */
+export async function ingestMessage(env: MailEnv, content: MailContent, origin: MailOrigin, fallbackDate: Date): Promise<{ outcome: IngestOutcome; path: string }> {
+  let p: Prepared | undefined;
+  try {
+    p = await prepareMessage(env, content, origin, fallbackDate);
+    const [outcome] = await commitPrepared(env, [p]);
+    return { outcome: outcome === 'created' ? 'created' : 'known', path: p.kind === 'note' ? p.note.path : p.kind === 'known' ? p.path : '' };
+  } catch (e) {
+    if (p) await discardPrepared([p]);
+    env.log.reload();
+    throw e;
   }
-  return { outcome: outcome === 'created' ? 'created' : 'known', path };
+}
+
+const noteName = (path: string) => path.slice(path.lastIndexOf('/') + 1, -3);
+
+/** The sender's subject as a title the queue shows as a heading: no character Markdown or HTML acts on. */
+export function plainTitle(s: string): string {
+  return s.replace(/[[\]()<>`!|#^%$*_~=\\{}]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** The proposal rule: an unknown business domain with at least two messages, once per domain. */
 async function maybePropose(env: MailEnv, domain: string): Promise<void> {
+  if (env.log.proposed.has(domain)) return;
   const seen = env.log.domains.get(domain);
   if (!seen || seen.notes.size < 2) return;
-  const notes = [...seen.notes].slice(0, 5).map((p) => linkTo(p.slice(p.lastIndexOf('/') + 1, -3)));
+  const notes = [...seen.notes].slice(0, 5).map((p) => linkTo(noteName(p)));
   await env.ctx.addProposal({
     proposal_type: 'counterparty',
     finding_key: `domain:${domain}`,
@@ -197,4 +290,6 @@ async function maybePropose(env: MailEnv, domain: string): Promise<void> {
     evidence: notes,
     details: `${seen.notes.size} messages from ${domain}, which matches no counterparty.`,
   });
+  // Filed now, or found filed (or refused) before: either way never asked again by this process.
+  env.log.proposed.add(domain);
 }

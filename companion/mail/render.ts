@@ -46,10 +46,13 @@ export function renderBody(content: Pick<MailContent, 'text' | 'html'>): string 
   return md === '' ? '*(no text)*' : md;
 }
 
-export function renderMail(input: MailRenderInput): { frontmatter: Frontmatter<'mail_message'> & { [KIND_KEY]: 'mail_message' }; body: string } {
+type MailFrontmatter = Frontmatter<'mail_message'> & { [KIND_KEY]: 'mail_message' };
+
+/** The note's properties alone: enough for its path (the body is rendered once, later). */
+export function mailFrontmatter(input: MailRenderInput): MailFrontmatter {
   const c = input.content;
   const o = input.origin;
-  const frontmatter = {
+  return {
     [KIND_KEY]: 'mail_message' as const,
     subject: propertyText(c.subject),
     from: c.from?.address ?? '',
@@ -69,6 +72,11 @@ export function renderMail(input: MailRenderInput): { frontmatter: Frontmatter<'
     list: c.list,
     status: 'new' as const,
   };
+}
+
+export function renderMail(input: MailRenderInput): { frontmatter: MailFrontmatter; body: string } {
+  const c = input.content;
+  const frontmatter = mailFrontmatter(input);
   const header = [
     `# ${c.subject || '(no subject)'}`,
     '',

@@ -3,7 +3,7 @@
 // processes refuse root). Messages are appended over IMAP; the server can be stopped and started
 // again, and a mailbox recreated (a new UIDVALIDITY).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ export interface Dovecot {
   dir: string;
   /** Appends messages to a mailbox (created when missing); returns their UIDs. */
   append(mailbox: string, messages: (string | Buffer)[], date?: Date): Promise<number[]>;
+  /** Drops a message straight into INBOX's Maildir, as a delivery agent would: works while the server is down. */
+  deliver(message: string | Buffer): void;
   /** Deletes and creates the mailbox again: the same name, a new UIDVALIDITY, no messages. */
   recreate(mailbox: string): Promise<void>;
   uidValidity(mailbox: string): Promise<number>;
@@ -192,6 +194,20 @@ service stats {
         }
         return uids;
       }),
+    deliver: (message) => {
+      const md = join(mailHome, 'Maildir');
+      for (const sub of ['tmp', 'new', 'cur']) {
+        if (!existsSync(join(md, sub))) {
+          mkdirSync(join(md, sub));
+          chownSync(join(md, sub), dv.uid, dv.gid);
+        }
+      }
+      // Written under tmp/ and renamed into new/, so the server never sees half a message.
+      const name = `${Date.now()}.P${process.pid}R${randomBytes(4).toString('hex')}.aios-test`;
+      writeFileSync(join(md, 'tmp', name), message);
+      chownSync(join(md, 'tmp', name), dv.uid, dv.gid);
+      renameSync(join(md, 'tmp', name), join(md, 'new', name));
+    },
     recreate: (mailbox) =>
       withClient(async (c) => {
         if (mailbox === 'INBOX') {

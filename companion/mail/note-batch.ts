@@ -1,0 +1,185 @@
+// New notes made durable in batches instead of one wait for the disk each. Every note keeps the
+// guarantees of Vault.createNote (temp file in the same folder, fsync, create-only link, folder
+// fsync), but its temp file is written and fsync'd in the background as soon as the note is rendered,
+// so the disk works while the next messages are parsed and the journal commits many files together;
+// the batch then links its notes into place and fsyncs each folder once. Measured here: 1.1 ms per
+// note one by one; 0.2-0.3 ms per note in batches of 16-64. Attachments read whole with a small
+// message go the same way (a file is a note here, less the index).
+import { randomBytes } from 'node:crypto';
+import { close as fsClose, fsync as fsFsync, linkSync, open as fsOpen, unlink as fsUnlink, write as fsWrite } from 'node:fs';
+import { mkdir, open, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { TEMP_PREFIX } from '../core/atomic.ts';
+import { crashPoint } from '../core/crash-points.ts';
+import { renderNote } from '../core/frontmatter.ts';
+import type { JobContext } from '../core/job.ts';
+
+export interface NewNote {
+  /** Vault-relative path. */
+  path: string;
+  frontmatter: Record<string, unknown>;
+  body: string;
+}
+
+/** A note whose temp file is being written: linked into place by linkNotes, or removed by discardNotes. */
+export interface StagedNote {
+  path: string;
+  abs: string;
+  tmp: Promise<string>;
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Creates a note's folder where missing, its creation made durable (each new folder's parent fsync'd). */
+async function ensureFolder(dir: string, root: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  for (let d = dir; d.length >= first.length && d.startsWith(root); d = dirname(d)) await fsyncPath(dirname(d));
+}
+
+// Callback-style fs calls: each hand-off to libuv's pool costs the main thread less than with
+// FileHandle promises, and a note takes four (open, write, fsync, close).
+const openFd = (path: string) => new Promise<number>((res, rej) => fsOpen(path, 'wx', 0o644, (e, fd) => (e ? rej(e) : res(fd))));
+const writeText = (fd: number, text: string) => new Promise<number>((res, rej) => fsWrite(fd, text, null, 'utf8', (e, n) => (e ? rej(e) : res(n))));
+const writeBytes = (fd: number, buf: Uint8Array, from: number) =>
+  new Promise<number>((res, rej) => fsWrite(fd, buf, from, buf.length - from, null, (e, n) => (e ? rej(e) : res(n))));
+const fsyncFd = (fd: number) => new Promise<void>((res, rej) => fsFsync(fd, (e) => (e ? rej(e) : res())));
+const closeFd = (fd: number) => new Promise<void>((res, rej) => fsClose(fd, (e) => (e ? rej(e) : res())));
+
+/** Creates `path` (never replacing), writes all of `data` and fsyncs it; on failure nothing is left behind. */
+async function writeDurably(path: string, data: string | Uint8Array): Promise<void> {
+  const fd = await openFd(path);
+  try {
+    if (typeof data === 'string') {
+      // A string goes to the disk without a Buffer of its own; a short write (rare) finishes from one.
+      const n = await writeText(fd, data);
+      const total = Buffer.byteLength(data, 'utf8');
+      if (n < total) {
+        const bytes = Buffer.from(data, 'utf8');
+        for (let done = n; done < total; ) done += await writeBytes(fd, bytes, done);
+      }
+    } else for (let done = 0; done < data.length; ) done += await writeBytes(fd, data, done);
+    await fsyncFd(fd);
+  } catch (e) {
+    await closeFd(fd).catch(() => undefined);
+    await new Promise((r) => fsUnlink(path, r));
+    throw e;
+  }
+  await closeFd(fd);
+}
+
+// Temp names: hidden and prefixed like the core's (the index skips them, the start-up sweep removes
+// leftovers), unique by a random part drawn once per process and a counter.
+const PROCESS_TAG = randomBytes(4).toString('hex');
+let tempCount = 0;
+
+function tempPathFor(abs: string): string {
+  return join(dirname(abs), `${TEMP_PREFIX}${PROCESS_TAG}${(tempCount++).toString(36)}-${basename(abs)}`.slice(0, 200));
+}
+
+async function writeTemp(abs: string, text: string | Uint8Array, folder: Promise<void>, root: string): Promise<string> {
+  await folder;
+  for (let attempt = 0; ; attempt++) {
+    const tmp = tempPathFor(abs);
+    try {
+      await writeDurably(tmp, text);
+      return tmp;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (attempt >= 2 || (code !== 'ENOENT' && code !== 'EEXIST')) throw e;
+      // The folder was there when first seen, but the owner may have removed it since; or a
+      // leftover temp file of another process has the name (EEXIST): try again.
+      if (code === 'ENOENT') await ensureFolder(dirname(abs), root);
+    }
+  }
+}
+
+/** Temp files being written; past the limit, preparing waits, so a slow disk cannot pile up rendered notes in memory. */
+let writing = 0;
+const MAX_WRITING = 32;
+let roomWaiters: (() => void)[] = [];
+
+/** Resolves once fewer than MAX_WRITING temp files are being written. */
+export async function writeRoom(): Promise<void> {
+  while (writing >= MAX_WRITING) await new Promise<void>((r) => roomWaiters.push(r));
+}
+
+function writeDone(): void {
+  writing--;
+  const waiters = roomWaiters;
+  roomWaiters = [];
+  for (const w of waiters) w();
+}
+
+/** Folders known to exist (absolute), so the disk is asked once; forgotten past a size (one per attachment folder). */
+const folders = new Map<string, Promise<void>>();
+const MAX_FOLDERS = 1000;
+
+/** Starts writing a file's temp copy in the background; linkNotes puts it in place. */
+export function stageFile(ctx: Pick<JobContext, 'vault'>, path: string, data: string | Uint8Array): StagedNote {
+  const abs = ctx.vault.abs(path);
+  const dir = dirname(abs);
+  let folder = folders.get(dir);
+  if (!folder) {
+    if (folders.size >= MAX_FOLDERS) folders.clear();
+    folder = ensureFolder(dir, ctx.vault.root);
+    folders.set(dir, folder);
+    folder.catch(() => folders.delete(dir));
+  }
+  writing++;
+  const tmp = writeTemp(abs, data, folder, ctx.vault.root);
+  tmp.then(writeDone, writeDone); // also keeps a failure from counting as unhandled: linkNotes or discardNotes awaits it
+  return { path, abs, tmp };
+}
+
+/** Starts writing a note's temp file and returns at once; the rendered text is not kept. */
+export function stageNote(ctx: Pick<JobContext, 'vault'>, note: NewNote): StagedNote {
+  return stageFile(ctx, note.path, renderNote(note.frontmatter, note.body));
+}
+
+/**
+ * Links the staged notes into place; never replaces. Returns per note 'created', or 'exists' when a
+ * file was already at its path (a retry after a crash finds the note it made before). When this
+ * returns, every created note is durable: the caller moves its checkpoint only after that.
+ */
+export async function linkNotes(ctx: Pick<JobContext, 'index'>, staged: readonly StagedNote[]): Promise<('created' | 'exists')[]> {
+  if (staged.length === 0) return [];
+  const settled = await Promise.allSettled(staged.map((s) => s.tmp));
+  const outcomes: ('created' | 'exists')[] = [];
+  try {
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    crashPoint('mail.notes-before-link');
+    for (const [i, s] of staged.entries()) {
+      try {
+        // link() fails with EEXIST instead of replacing: create-only, and the note appears whole.
+        // Done here, not in the thread pool: a link is quick, and there it would queue behind fsyncs.
+        linkSync((settled[i] as PromiseFulfilledResult<string>).value, s.abs);
+        outcomes.push('created');
+        crashPoint('mail.note-after-link');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        outcomes.push('exists');
+      }
+    }
+  } finally {
+    await Promise.all(settled.map((r) => (r.status === 'fulfilled' ? unlink(r.value).catch(() => undefined) : undefined)));
+  }
+  await Promise.all([...new Set(staged.map((s) => dirname(s.abs)))].map((d) => fsyncPath(d)));
+  staged.forEach((s, i) => {
+    if (outcomes[i] === 'created') ctx.index.noteChanged(s.path);
+  });
+  return outcomes;
+}
+
+/** Removes the temp files of notes that will not be linked (their batch failed). */
+export async function discardNotes(staged: readonly StagedNote[]): Promise<void> {
+  await Promise.all(staged.map((s) => s.tmp.then((t) => unlink(t)).catch(() => undefined)));
+}
