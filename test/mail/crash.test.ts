@@ -4,14 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
-import { makeTestContext } from '../support/context.ts';
 import { parseNote } from '../../companion/core/frontmatter.ts';
 import { validateFrontmatter } from '../../contract/index.ts';
-import { allFiles, mailNotes, message, writeAccount } from './helpers.ts';
+import { allFiles, cliVault, mailNotes, message } from './helpers.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 /** The CLI; a test may point it elsewhere (AIOS_TEST_CLI) to check this test itself. */
@@ -54,14 +52,8 @@ const POINTS = [
 test(`SIGKILL at ${POINTS.length} seeded points, restarted each time: exactly 200 whole notes`, { timeout: 240_000 }, async () => {
   const msgs = Array.from({ length: 200 }, (_, i) => message(i, i % 20 === 0 ? { attachment: { name: `scan-${i}.pdf`, bytes: 20_000 } } : { html: i % 3 === 0 }));
   await d.append('INBOX', msgs);
-  const root = mkdtempSync(join(tmpdir(), 'aios-crash-'));
-  const vault = join(root, 'vault');
-  const state = join(root, 'state');
-  mkdirSync(vault);
-  mkdirSync(state);
-  makeTestContext({ vaultDir: vault, stateDir: state }).cleanup();
-  writeAccount(vault, d);
-  const env = { AIOS_MAIL_MAIN_PASSWORD: d.password, AIOS_SECRETS_FILE: join(root, 'secrets.json'), AIOS_CRASH_AT: '' };
+  const { root, vault, state, env: accountEnv } = cliVault(d, 'aios-crash-');
+  const env = { ...accountEnv, AIOS_CRASH_AT: '' };
   try {
     let killed = 0;
     const missed: string[] = [];

@@ -1,5 +1,6 @@
 // Shared by the mail tests: a vault whose mail account points at the test Dovecot, and generated messages.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { renderTable } from '../../contract/index.ts';
 import { makeTestContext, type TestContext } from '../support/context.ts';
@@ -66,4 +67,16 @@ export function mailNotes(vaultDir: string): string[] {
 
 export function readMail(vaultDir: string, rel: string): string {
   return readFileSync(join(vaultDir, 'Mail', rel), 'utf8');
+}
+
+/** A vault and state folder for the real CLI, seeded from the template, with the test account configured. */
+export function cliVault(d: Dovecot, prefix: string): { root: string; vault: string; state: string; env: Record<string, string> } {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const vault = join(root, 'vault');
+  const state = join(root, 'state');
+  mkdirSync(vault);
+  mkdirSync(state);
+  makeTestContext({ vaultDir: vault, stateDir: state }).cleanup();
+  writeAccount(vault, d);
+  return { root, vault, state, env: { AIOS_MAIL_MAIN_PASSWORD: d.password, AIOS_SECRETS_FILE: join(root, 'secrets.json') } };
 }

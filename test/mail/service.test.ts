@@ -5,14 +5,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
-import { makeTestContext } from '../support/context.ts';
 import { parseNote } from '../../companion/core/frontmatter.ts';
 import type { StatusReport } from '../../companion/core/status.ts';
-import { mailNotes, message, readMail, writeAccount } from './helpers.ts';
+import { cliVault, mailNotes, message, readMail } from './helpers.ts';
 
 const CLI = join(import.meta.dirname, '../../bin/aios.mjs');
 
@@ -41,14 +39,7 @@ async function waitFor(what: string, cond: () => boolean | Promise<boolean>, tim
 }
 
 test('aios run: live mail, an outage reported by aios status and caught up, SIGTERM exits 0', { timeout: 240_000 }, async () => {
-  const root = mkdtempSync(join(tmpdir(), 'aios-service-'));
-  const vault = join(root, 'vault');
-  const state = join(root, 'state');
-  mkdirSync(vault);
-  mkdirSync(state);
-  makeTestContext({ vaultDir: vault, stateDir: state }).cleanup();
-  writeAccount(vault, d);
-  const env = { AIOS_MAIL_MAIN_PASSWORD: d.password, AIOS_SECRETS_FILE: join(root, 'secrets.json') };
+  const { root, vault, state, env } = cliVault(d, 'aios-service-');
   await d.append('INBOX', [message(1)]);
 
   let out = '';
