@@ -17,6 +17,8 @@ export * from './money.ts';
 export * from './names.ts';
 export * from './settings.ts';
 export * from './markdown-table.ts';
+export * from './ledger.ts';
+export * from './queue.ts';
 export { businessProfile, process, rules, settingsNote, contract, counterparty, invoice, proposal, decisionItem, decisionRecord };
 export { chatLog, mailMessage, accountLedger, bankStatement, cashPosition, exchangeRates, reconciliationReport };
 export { costReport, digest, importReport, lease, runLog };

@@ -36,3 +36,23 @@ export function joinVaultPath(...parts: string[]): string {
     .filter((p) => p !== '' && p !== '.')
     .join('/');
 }
+
+// Legal forms that say nothing about which firm it is: "ООО «Бумага Опт»", "Bumaga Opt LLC" and
+// "bumaga opt" are one counterparty. Longest forms first, so the full Russian ones go before their parts.
+const LEGAL_FORMS = [
+  'общество с ограниченной ответственностью', 'публичное акционерное общество', 'закрытое акционерное общество',
+  'открытое акционерное общество', 'акционерное общество', 'индивидуальный предприниматель',
+  'ооо', 'ао', 'зао', 'оао', 'пао', 'нко', 'ип', 'тоо',
+  'llc', 'l.l.c', 'ltd', 'limited', 'inc', 'incorporated', 'corp', 'corporation', 'co', 'plc', 'llp', 'lp',
+  'gmbh & co. kg', 'gmbh & co kg', 'gmbh', 'ag', 'kg', 'ohg', 'ug', 'e.k', 'se', 'sa', 's.a', 'sarl', 's.a.r.l', 'bv', 'b.v', 'nv', 'oy', 'ab', 'as', 'srl', 'spa', 'sp. z o.o', 'sp z oo',
+];
+const FORM_RE = new RegExp(`(^|[\\s,])(${LEGAL_FORMS.map((f) => f.replace(/\./g, '\\.')).join('|')})\\.?(?=[\\s,]|$)`, 'gu');
+
+/** A firm's name reduced to what identifies it: no legal form, quotes or punctuation, lower case, single spaces. */
+export function normaliseCompanyName(raw: string): string {
+  let s = raw.normalize('NFKC').toLowerCase().replace(/ё/g, 'е');
+  s = s.replace(/[«»"'“”„‘’`()]/g, ' ').replace(/\s+/g, ' ').trim();
+  // Twice: "ООО ИП" and "GmbH & Co. KG" leave a second form once the first is gone.
+  for (let i = 0; i < 2; i++) s = s.replace(FORM_RE, '$1').replace(/\s+/g, ' ').trim();
+  return s.replace(/^[\s,.-]+|[\s,.-]+$/g, '').replace(/\s*,\s*/g, ' ').trim();
+}

@@ -1,7 +1,7 @@
 // One chat on one day as a note: a line per message, every text through the mail neutraliser.
 import { KIND_KEY, type Frontmatter } from '../../contract/index.ts';
 import { textToMarkdown } from '../mail/html.ts';
-import { neutraliseMarkdown } from '../mail/neutralise.ts';
+import { neutraliseMarkdown } from '../core/neutralise.ts';
 
 export interface DayMessage {
   id: string;

@@ -8,7 +8,7 @@ import type { Logger } from './logger.ts';
 import type { Clock } from './clock.ts';
 import type { Secrets } from './secrets.ts';
 import type { Importer } from './import-folder.ts';
-import type { ModelService } from '../models/types.ts';
+import type { ModelService } from './models.ts';
 
 export type Trigger =
   /** A cron expression in the business time zone, or the setting that holds one; missed runs are caught up once at wake. */

@@ -13,7 +13,7 @@ import { VaultIndex } from './vault-index.ts';
 import { Queue } from './queue.ts';
 import { importFiles } from './imports.ts';
 import type { Job, JobContext, JobResult, RunTrigger, SourceHealth } from './job.ts';
-import type { ModelService } from '../models/types.ts';
+import type { ModelService } from './models.ts';
 
 export interface RuntimeOptions {
   vaultRoot: string;

@@ -1,5 +1,6 @@
 // Which counterparty a message concerns, and when an unknown sender deserves a proposal. Pure: the
 // job feeds it the counterparty notes from the index and the rules tables.
+import { normaliseCompanyName } from '../../contract/index.ts';
 import type { MailAddress } from './message.ts';
 
 export interface CounterpartyRef {
@@ -30,8 +31,6 @@ export function domainMatches(domain: string, known: string): boolean {
   return k !== '' && (d === k || d.endsWith(`.${k}`));
 }
 
-const normName = (s: string) =>
-  s.normalize('NFKC').toLowerCase().replace(/[«»"'“”„]/g, '').replace(/(^|\s)(ооо|ао|зао|оао|пао|ип|llc|ltd|gmbh|inc)\.?(?=\s|$)/g, ' ').replace(/\s+/g, ' ').trim();
 
 export interface OwnIdentity {
   addresses: Set<string>;
@@ -64,9 +63,9 @@ export function resolveCounterparty(parties: MailAddress[], cps: readonly Counte
     if (hit) return hit;
   }
   for (const p of parties) {
-    const n = normName(p.name);
+    const n = normaliseCompanyName(p.name);
     if (n === '') continue;
-    const hit = cps.find((c) => [c.name, c.note, ...c.aliases].some((a) => normName(a) === n));
+    const hit = cps.find((c) => [c.name, c.note, ...c.aliases].some((a) => normaliseCompanyName(a) === n));
     if (hit) return hit;
   }
   return undefined;
@@ -97,7 +96,7 @@ export function proposedName(domain: string, displayNames: readonly string[]): s
   const parts = (n: string) => n.split(/[|,–—]| - | via | from /).map((p) => p.replace(/[«»"]/g, '').trim()).filter(Boolean);
   // "Ivan Petrov | Acme Trading" or "Acme Trading Billing": the part that repeats the domain label...
   for (const n of displayNames) {
-    for (const p of parts(n)) if (normName(p).replace(/\s/g, '').includes(label.replace(/[-_]/g, '').toLowerCase())) return p;
+    for (const p of parts(n)) if (normaliseCompanyName(p).replace(/\s/g, '').includes(label.replace(/[-_]/g, '').toLowerCase())) return p;
   }
   // ...or the part several senders of the domain share ("Oleg | Полиграф Сервис" and "Полиграф Сервис").
   const seen = new Map<string, number>();

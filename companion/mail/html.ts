@@ -7,7 +7,7 @@
 // most of the garbage of a mail sync, and sanitize-html checked hiding only on the tags it kept, so
 // the text of a hidden <label> or <small> came through.)
 import { Parser } from 'htmlparser2';
-import { neutraliseMarkdown, stripInvisible } from './neutralise.ts';
+import { neutraliseMarkdown, stripInvisible } from '../core/neutralise.ts';
 
 const HIDDEN_STYLE = /(display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])|opacity\s*:\s*0(?![.\d]*[1-9])|max-height\s*:\s*0(?![.\d]*[1-9])|(?:^|;)\s*height\s*:\s*0(?![.\d]*[1-9])[^;]*;[^]*overflow\s*:\s*hidden|mso-hide\s*:\s*all)/i;
 

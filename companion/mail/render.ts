@@ -2,7 +2,7 @@
 // the body, every untrusted string through the neutraliser. Pure: paths and links are decided before.
 import { KIND_KEY, linkTo, type Frontmatter } from '../../contract/index.ts';
 import { htmlToMarkdown, textToMarkdown } from './html.ts';
-import { neutraliseMarkdown } from './neutralise.ts';
+import { neutraliseMarkdown } from '../core/neutralise.ts';
 import { threadKey } from './identity.ts';
 import { formatSize } from './attachments.ts';
 import type { MailAddress, MailContent } from './message.ts';

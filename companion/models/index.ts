@@ -1,5 +1,5 @@
 // The model service a job gets as `ctx.models`: the router over the learner, Ollama and the cloud API,
-// built from the settings. The rest of the system depends only on `ModelService` from types.ts.
+// built from the settings. The rest of the system depends only on `ModelService` from core/models.ts.
 import { dirname, join } from 'node:path';
 import type { JobContext } from '../core/job.ts';
 import { StateDir } from '../core/state.ts';
@@ -9,9 +9,9 @@ import { parsePriceTable } from './prices.ts';
 import { OllamaProvider } from './providers/ollama.ts';
 import { OpenAIProvider } from './providers/openai.ts';
 import { Router, configFromSettings } from './router.ts';
-import type { ChatProvider } from './types.ts';
+import type { ChatProvider } from '../core/models.ts';
 
-export type { ModelService, ModelResult, Classification, Summary, Draft, Tier, TaskKind, LabelledExample } from './types.ts';
+export type { ModelService, ModelResult, Classification, Summary, Draft, Tier, TaskKind, LabelledExample } from '../core/models.ts';
 export { Router } from './router.ts';
 export { CostLedger } from './ledger.ts';
 export { LearnerStore } from './learner-store.ts';

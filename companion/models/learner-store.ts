@@ -3,7 +3,7 @@
 // categories the companion proposes are recorded here, so its own guesses never train the learner.
 import type { StateDir } from '../core/state.ts';
 import { MailLearner, type LearnerState } from './providers/learner.ts';
-import type { LabelledExample } from './types.ts';
+import type { LabelledExample } from '../core/models.ts';
 
 const FILE = 'learner.json';
 const PREDICTIONS = 'learner-predictions.json';

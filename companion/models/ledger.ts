@@ -2,7 +2,7 @@
 // (outside the vault). The weekly cost note and the budget are computed from it, never kept apart.
 import { z } from 'zod';
 import type { StateDir } from '../core/state.ts';
-import type { CallOutcome, Location, ProviderName, TaskKind, Tier } from './types.ts';
+import type { CallOutcome, Location, ProviderName, TaskKind, Tier } from '../core/models.ts';
 import { isoWeekOf } from './iso-week.ts';
 
 export const LEDGER_FILE = 'ledger.jsonl';

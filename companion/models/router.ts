@@ -20,7 +20,7 @@ import {
   type CallOutcome, type ChatProvider, type Classification, type ClassifyTask, type Draft, type DraftTask, type ExtractTask,
   type LabelledExample, type Location, type ModelResult, type ModelService, type ModelTask, type ProviderName, type RouteStep,
   type Summary, type SummariseTask, type Tier,
-} from './types.ts';
+} from '../core/models.ts';
 
 export interface RouterConfig {
   threshold: number;

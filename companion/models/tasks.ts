@@ -2,7 +2,7 @@
 // schema its answer must pass. The schema is the contract: a model's answer is data, never an action.
 import { z } from 'zod';
 import { buildPrompt, type Prompt } from './prompt.ts';
-import type { ModelTask } from './types.ts';
+import type { ModelTask } from '../core/models.ts';
 
 export interface TaskSpec {
   prompt: Prompt;

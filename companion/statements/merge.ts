@@ -9,7 +9,7 @@ import type { JobContext } from '../core/job.ts';
 import type { ParsedStatement, StatementEntry } from './model.ts';
 import { checkBalances } from './balance.ts';
 import { keyEntries, planMerge, type ExistingRow } from './dedup.ts';
-import { compareRows, insertLedgerRows, ledgerBody, type LedgerRow } from './ledger-table.ts';
+import { compareRows, insertLedgerRows, ledgerBody, type LedgerRow } from '../../contract/ledger.ts';
 import { LedgerStore, settlePending, shiftMonth, sortStatements } from './store.ts';
 
 export const STATEMENT_ROWS_MAX = 500;

@@ -12,7 +12,7 @@ import { atomicReplace } from '../core/atomic.ts';
 import type { Vault } from '../core/vault.ts';
 import type { VaultIndex } from '../core/vault-index.ts';
 import type { StateDir } from '../core/state.ts';
-import { parseLedgerRows } from './ledger-table.ts';
+import { parseLedgerRows } from '../../contract/ledger.ts';
 import { fingerprint } from './dedup.ts';
 import type { DayTotals } from './cash.ts';
 

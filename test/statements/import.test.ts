@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { makeTestContext } from '../support/context.ts';
 import { statementsJob } from '../../companion/statements/index.ts';
 import { LedgerStore, STATE_FILE } from '../../companion/statements/store.ts';
-import { parseLedgerRows } from '../../companion/statements/ledger-table.ts';
+import { parseLedgerRows } from '../../contract/ledger.ts';
 
 const DEMO = join(import.meta.dirname, '../../demo/statements');
 const RUB = '2026-11 Sberbank RUB 1C.txt';
@@ -195,7 +195,7 @@ test('a month whose key file is gone, or whose note was rewritten elsewhere, is 
     const rows = parseLedgerRows(note.body, path);
     const kept = rows.filter((r) => !r.text.includes('меню'));
     assert.equal(kept.length, rows.length - 1);
-    const { ledgerBody } = await import('../../companion/statements/ledger-table.ts');
+    const { ledgerBody } = await import('../../contract/ledger.ts');
     const { contentHash, renderNote } = await import('../../companion/core/frontmatter.ts');
     const fm: Record<string, unknown> = { ...note.frontmatter, transaction_count: kept.length };
     delete fm.aios_hash;

@@ -2,7 +2,7 @@
 // timeout on every request (the client has none of its own for non-streamed calls), and a short
 // availability probe so a stopped server costs a second, not a job.
 import { Ollama } from 'ollama';
-import { ProviderError, type ChatProvider, type ChatRequest, type ChatResponse } from '../types.ts';
+import { ProviderError, type ChatProvider, type ChatRequest, type ChatResponse } from '../../core/models.ts';
 
 export interface OllamaOptions {
   host: string;

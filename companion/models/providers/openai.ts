@@ -2,7 +2,7 @@
 // configurable base URL, structured output with `response_format: json_schema`, a timeout per call.
 // The client's own retries are off: the router retries 429/5xx itself, boundedly, and records each attempt.
 import OpenAI from 'openai';
-import { ProviderError, type ChatProvider, type ChatRequest, type ChatResponse } from '../types.ts';
+import { ProviderError, type ChatProvider, type ChatRequest, type ChatResponse } from '../../core/models.ts';
 
 export interface OpenAIOptions {
   baseURL: string;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMoney } from '../../contract/money.ts';
-import { insertLedgerRows, ledgerBody, parseLedgerRows, type LedgerRow } from './ledger-table.ts';
+import { parseMoney } from './money.ts';
+import { insertLedgerRows, ledgerBody, parseLedgerRows, type LedgerRow } from './ledger.ts';
 
 const row = (date: string, amount: string, key: string, text = `row ${key}`): LedgerRow => ({
   date, valueDate: '', amount: parseMoney(amount), counterparty: '', cpAccount: '', cpTaxId: '', text, reference: '', key, statement: 'S1', own: false,

@@ -2,8 +2,8 @@
 // The ledger notes are the source of truth; every state cache (dedup keys, daily totals) is rebuilt from
 // these rows. New rows are spliced into a month's text where their dates belong, so a month of 20,000
 // rows gains a day's rows without being parsed and rendered again.
-import { escapeCell, parseTables, tableRecords } from '../../contract/markdown-table.ts';
-import { formatMoney, parseMoney, type Money } from '../../contract/money.ts';
+import { escapeCell, parseTables, tableRecords } from './markdown-table.ts';
+import { formatMoney, parseMoney, type Money } from './money.ts';
 
 export interface LedgerRow {
   date: string;

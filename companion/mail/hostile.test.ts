@@ -1,8 +1,8 @@
+// Hostile mail, end to end through the mail renderer: nothing active survives into a note.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { neutraliseMarkdown } from './neutralise.ts';
 import { htmlToMarkdown, textToMarkdown } from './html.ts';
 import { parseMessage } from './message.ts';
 import { renderBody } from './render.ts';
@@ -41,15 +41,6 @@ test('scripts, javascript: and data: links are removed from HTML, the text stays
   assert.match(md, /\[OK\]\(https:\/\/ok\.example\/\)/);
 });
 
-test('fences become text, whatever language they claim; normal text is kept', () => {
-  const md = neutraliseMarkdown('a\n```dataviewjs\ndv.x()\n```\nb `code` c\n');
-  assert.equal(md, 'a\n```text\ndv.x()\n```\nb `code` c\n');
-});
-
 test('plain text keeps its words and line breaks', () => {
   assert.equal(textToMarkdown('Hello Anna,\r\n\r\nthe invoice is 1 200,00 RUB.\r\nRegards'), 'Hello Anna,\n\nthe invoice is 1 200,00 RUB.\nRegards');
-});
-
-test('links to vault notes or other schemes lose their link', () => {
-  assert.equal(neutraliseMarkdown('[a](Business/Business profile.md) [b](obsidian://open?x) [c](https://x.example)'), '[a]\\(Business/Business profile.md) [b]\\(obsidian://open?x) [c](https://x.example)');
 });
