@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { KINDS, SETTINGS, validateFrontmatter, notePath, parseMoney, formatMoney, multiplyMoney, roundMoney, moneyFromNumber, parseTables, renderTable, tableRecords, safeFileName, linkTo, linkTarget } from './index.ts';
+import { KINDS, SETTINGS, settingsProblems, validateFrontmatter, notePath, parseMoney, formatMoney, multiplyMoney, roundMoney, moneyFromNumber, parseTables, renderTable, tableRecords, safeFileName, linkTo, linkTarget } from './index.ts';
 import { renderContractNote, renderSettingsReference } from '../companion/core/contract-doc.ts';
 import { makeTestContext } from '../test/support/context.ts';
 
@@ -31,9 +31,9 @@ test('a bad field is named in the validation error', () => {
   const fields = r.ok ? [] : r.errors.map((e) => e.field);
   assert.ok(fields.includes('counterparty'));
   assert.ok(fields.includes('end'));
-  const unknown = validateFrontmatter({ aios_kind: 'settings', weekly_budget: 3 });
-  assert.equal(unknown.ok, false);
-  assert.deepEqual(unknown.ok ? [] : unknown.errors.map((e) => e.field), ['weekly_budget']);
+  // A settings note with a bad key is still a settings note: the key alone is reported.
+  assert.equal(validateFrontmatter({ aios_kind: 'settings', weekly_budget: 3 }).ok, true);
+  assert.deepEqual(settingsProblems({ aios_kind: 'settings', weekly_budget: 3, weekly_budget_usd: '0,5', cloud_enabled: false }).map((e) => e.field), ['weekly_budget', 'weekly_budget_usd']);
 });
 
 test('a decided queue item needs an answer and a deferred one a date', () => {

@@ -22,7 +22,8 @@ export * from './queue.ts';
 export { businessProfile, process, rules, settingsNote, contract, counterparty, invoice, proposal, decisionItem, decisionRecord };
 export { chatLog, mailMessage, accountLedger, bankStatement, cashPosition, exchangeRates, reconciliationReport };
 export { costReport, digest, importReport, lease, runLog };
-export { SEVERITIES, type Severity } from './kinds/decisions.ts';
+export { SEVERITIES, OPTION_ID_RE, answeredOption, type Severity } from './kinds/decisions.ts';
+export { IDENTIFIER_RE, identifiersInText, identifiersOf, nameIdentifier, validIban } from './kinds/relations.ts';
 export { RULES_TYPES } from './kinds/business.ts';
 export { MAIL_STATUSES } from './kinds/messages.ts';
 export { STATEMENT_FORMATS } from './kinds/finance.ts';
@@ -43,10 +44,19 @@ export type KindByName<K extends KindName> = Extract<AnyKind, { kind: K }>;
 export type Frontmatter<K extends KindName> = z.infer<KindByName<K>['schema']>;
 
 /** Keys every note may carry besides its kind's own. */
-export const COMMON_KEYS = ['aios_kind', 'tags', 'aliases', 'cssclasses', 'aios_hash'] as const;
+export const COMMON_KEYS = ['aios_kind', 'tags', 'aliases', 'cssclasses', 'aios_hash', 'aios_wrote', 'aios_id', 'aios_conflict_of'] as const;
 /** Where the companion keeps the hash of what it wrote, for compare-and-swap. */
 export const HASH_KEY = 'aios_hash';
+/**
+ * What the companion last wrote into each key the owner may change (`status=1f2e,category=-`): it may
+ * revise its own guess in such a key only while the key still holds that value.
+ */
+export const WROTE_KEY = 'aios_wrote';
 export const KIND_KEY = 'aios_kind';
+/** A stable id the companion gives notes it creates, so renaming a note changes no finding. */
+export const ID_KEY = 'aios_id';
+/** On a conflict copy: the note it is a copy of. The index reads no conflict copy as its kind. */
+export const CONFLICT_KEY = 'aios_conflict_of';
 
 const BY_NAME = new Map<string, AnyKind>(KINDS.map((k) => [k.kind, k]));
 
@@ -93,12 +103,15 @@ export function validateFrontmatter(data: Record<string, unknown>): Validation<R
   if (!r.success) {
     for (const issue of r.error.issues) errors.push({ field: issue.path.map(String).join('.') || '(frontmatter)', message: issue.message });
   }
-  if (spec.kind === 'settings') errors.push(...validateSettingsKeys(data));
   if (errors.length > 0) return { ok: false, kind: spec, errors };
   return { ok: true, kind: spec, data: { ...data, ...(r.success ? (r.data as Record<string, unknown>) : {}) } };
 }
 
-function validateSettingsKeys(data: Record<string, unknown>): FieldError[] {
+/**
+ * The settings note's values, checked key by key. Not part of validateFrontmatter: one bad value costs
+ * that key only (the companion falls back for it), never the whole note.
+ */
+export function settingsProblems(data: Record<string, unknown>): FieldError[] {
   const errors: FieldError[] = [];
   for (const [key, value] of Object.entries(data)) {
     if ((COMMON_KEYS as readonly string[]).includes(key)) continue;

@@ -22,6 +22,18 @@ export interface KindSpec<S extends z.ZodObject = z.ZodObject> {
   readonly otherSideMay: readonly string[];
   /** Frontmatter schema, without the common keys (`aios_kind`, `tags`, `aios_hash`). */
   readonly schema: S;
+  /**
+   * One note of this kind, at `<folder>/<fileName>.md`: it is found by that path, and a note claiming
+   * the kind anywhere else is not read as one (a mailed "settings" note configures nothing).
+   */
+  readonly singleton?: boolean;
+  /**
+   * Recomputed from other data (the cash position, a run log): when the owner edits the companion's
+   * part, their version is kept as a conflict copy and the note is regenerated, so the note the owner
+   * opens stays current. Without it (a ledger, the truth itself) the companion's new version goes to
+   * the copy instead and the owner decides.
+   */
+  readonly derived?: boolean;
   /** Path of the note inside its folder, without `.md`; may include sub-folders such as `2026/11/`. */
   fileName(fm: z.infer<S>): string;
 }

@@ -2,6 +2,13 @@
 // The ledger notes are the source of truth; every state cache (dedup keys, daily totals) is rebuilt from
 // these rows. New rows are spliced into a month's text where their dates belong, so a month of 20,000
 // rows gains a day's rows without being parsed and rendered again.
+//
+// Counterparty links: a row's identifiers (its Account, Tax id and Counterparty name as the bank gave
+// them) are the facts and never change; the Counterparty cell is their rendering as a link, made when a
+// counterparty note matches at import, and re-rendered by the statements module's next run after the
+// counterparty notes change (a counterparty created from an accepted proposal links its old rows
+// without a re-import). Readers (reconciliation, risk, the digest) resolve a row's counterparty from its
+// identifiers first and the cell second, so they agree with the vault even before that run.
 import { escapeCell, parseTables, tableRecords } from './markdown-table.ts';
 import { formatMoney, parseMoney, type Money } from './money.ts';
 
@@ -39,8 +46,46 @@ export function renderLedgerTable(rows: readonly LedgerRow[]): string {
 }
 
 /** The whole body of a month's ledger note. */
-export function ledgerBody(account: string, currency: string, month: string, rows: readonly LedgerRow[]): string {
-  return `# ${account} ${month}\n\nEvery booked transaction of ${account} (${currency}) in ${month}. Written by the statements module: the source of truth its caches are rebuilt from.\n\n${renderLedgerTable(rows)}`;
+export function ledgerBody(account: string, currency: string, month: string, rows: readonly LedgerRow[], removed: readonly RemovedRow[] = []): string {
+  const main = `# ${account} ${month}\n\nEvery booked transaction of ${account} (${currency}) in ${month}. Written by the statements module: the source of truth its caches are rebuilt from.\n\n${renderLedgerTable(rows)}`;
+  return removed.length ? `${main}\n${REMOVED_HEADING}\n\n${renderRemovedTable(removed)}` : main;
+}
+
+/**
+ * Rows the owner removed as duplicates stay listed below the ledger under their keys, so importing the
+ * same statement again finds them known and does not bring them back.
+ */
+export interface RemovedRow {
+  /** The day they were removed. */
+  removed: string;
+  key: string;
+  date: string;
+  amount: Money;
+  text: string;
+  why: string;
+}
+
+export const REMOVED_HEADING = '## Removed as duplicates';
+const REMOVED_COLUMNS = ['Removed', 'Key', 'Date', 'Amount', 'Text', 'Why'] as const;
+
+export function renderRemovedTable(rows: readonly RemovedRow[]): string {
+  const out = [`| ${REMOVED_COLUMNS.join(' | ')} |`, `| ${REMOVED_COLUMNS.map(() => '---').join(' | ')} |`];
+  for (const r of rows) out.push(`| ${r.removed} | ${cell(r.key)} | ${r.date} | ${formatMoney(r.amount)} | ${cell(r.text)} | ${cell(r.why)} |`);
+  return out.join('\n') + '\n';
+}
+
+export function parseRemovedRows(body: string, where: string): RemovedRow[] {
+  const table = parseTables(body).find((t) => t.header[0] === 'Removed' && t.header.includes('Key'));
+  if (!table) return [];
+  return tableRecords(table).map((r, i) => {
+    let amount: Money;
+    try {
+      amount = parseMoney(r.amount ?? '');
+    } catch {
+      throw new Error(`${where}: removed row ${i + 1}: amount "${r.amount ?? ''}" is not a number`);
+    }
+    return { removed: r.removed ?? '', key: r.key ?? '', date: r.date ?? '', amount, text: r.text ?? '', why: r.why ?? '' };
+  });
 }
 
 /** Line starts of the ledger table's rows in `body`, and where the table ends; undefined without a ledger table. */

@@ -8,6 +8,11 @@ export interface SettingSpec {
   readonly description: string;
   /** Other environment variables that also set it, after AIOS_<KEY>: the usual OLLAMA_HOST and the like. */
   readonly env?: readonly string[];
+  /**
+   * For a setting that widens what leaves the machine (the cloud, its budget): the value an unreadable
+   * entry falls back to, whatever the default or the last good value would send.
+   */
+  readonly safe?: string | number | boolean;
 }
 
 const str = (def: string, description: string, env?: readonly string[]): SettingSpec => ({ schema: z.string(), default: def, description, ...(env ? { env } : {}) });
@@ -68,10 +73,10 @@ export const SETTINGS = {
   openai_base_url: str('https://api.openai.com/v1', 'Any OpenAI-compatible API.', ['OPENAI_BASE_URL']),
   openai_model: str('gpt-4o-mini', 'Cloud model.'),
   model_timeout_seconds: num(60, 'A model call that takes longer is abandoned and falls back.', 1),
-  router_confidence_threshold: num(0.8, 'Local answers below this confidence are escalated.'),
-  cloud_enabled: bool(true, 'Allow cloud calls at all.'),
-  weekly_budget_usd: num(0.25, 'Cloud spend per ISO week.'),
-  budget_exhausted: oneOf(['ask', 'local'], 'ask', 'When the budget is spent, hard tasks wait for the owner (ask) or run locally (local).'),
+  router_confidence_threshold: { ...num(0.8, 'Local answers below this confidence are escalated.'), safe: 0 },
+  cloud_enabled: { ...bool(true, 'Allow cloud calls at all.'), safe: false },
+  weekly_budget_usd: { ...num(0.25, 'Cloud spend per ISO week.'), safe: 0 },
+  budget_exhausted: { ...oneOf(['ask', 'local'], 'ask', 'When the budget is spent, hard tasks wait for the owner (ask) or run locally (local).'), safe: 'ask' },
 
   schedule_digest: str('0 6 * * *', 'Cron expression of the morning digest, in the business time zone.'),
   schedule_mail: str('*/15 * * * *', 'Cron expression of the mail catch-up sync (IDLE keeps mail live in between).'),

@@ -1,6 +1,7 @@
 // The AIOS plugin: what the owner sees inside Obsidian. It shares only the vault contract with the
 // companion; everything it changes goes through the Vault and FileManager APIs.
 import { Plugin } from 'obsidian';
+import { decisionItem } from '../contract/index.ts';
 import { QUEUE_VIEW, QueueView } from './obsidian/queue-view.ts';
 import { AiosSettingTab } from './obsidian/settings-tab.ts';
 
@@ -14,7 +15,7 @@ export default class AiosPlugin extends Plugin {
     const update = () => {
       const open = this.app.vault.getMarkdownFiles().filter((f) => {
         const fm = this.app.metadataCache.getFileCache(f)?.frontmatter;
-        return fm?.aios_kind === 'decision_item' && fm.status === 'open';
+        return fm?.aios_kind === 'decision_item' && fm.status === 'open' && f.path.startsWith(`${decisionItem.defaultFolder}/`);
       }).length;
       status.setText(open ? `AIOS: ${open} open` : 'AIOS: nothing open');
     };

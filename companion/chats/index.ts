@@ -3,8 +3,9 @@
 // messages adds only those, and a day that gains messages has its note regenerated.
 import { readFileSync } from 'node:fs';
 import { ImportError, type ImportFile, type Importer } from '../core/import-folder.ts';
-import type { Job, JobContext } from '../core/job.ts';
+import type { Job, JobContext, JobResult } from '../core/job.ts';
 import { linkTo } from '../../contract/index.ts';
+import { whenCounterpartiesChanged } from '../core/relink.ts';
 import { looksLikeTelegram, parseTelegramExport, TelegramFormatError, type Chat } from './telegram.ts';
 import { renderChatDay, type DayMessage } from './render.ts';
 
@@ -29,6 +30,22 @@ function counterpartyFor(ctx: JobContext, chat: Chat): string | undefined {
     if (hit) return linkTo(hit.name);
   }
   return undefined;
+}
+
+/** Links chat days that name no counterparty to one a counterparty note now matches by chat or sender name. */
+export function relinkChats(ctx: JobContext): number {
+  return whenCounterpartiesChanged(ctx, () => {
+    let linked = 0;
+    for (const e of ctx.index.byKind('chat_log')) {
+      if (e.frontmatter.counterparty) continue;
+      const names = [String(e.frontmatter.chat), ...((e.frontmatter.participants as string[] | undefined) ?? [])];
+      const hit = names.map((n) => ctx.index.findCounterparty({ name: n.replace(/^@/, '') })).find(Boolean);
+      if (!hit) continue;
+      ctx.vault.updateCompanionKeys(e.path, { counterparty: linkTo(hit.name) });
+      if (ctx.index.get(e.path)?.frontmatter.counterparty) linked++;
+    }
+    return linked;
+  });
 }
 
 export async function importTelegram(file: ImportFile, ctx: JobContext): Promise<Record<string, number>> {
@@ -77,17 +94,21 @@ export const telegramImporter: Importer = {
 export const chatsJob: Job = {
   name: 'chats',
   description: 'Telegram Desktop exports (result.json) into one note per chat per day, linked to counterparties.',
-  triggers: [{ kind: 'import' }],
+  // A new counterparty note links the chat days it matches without a re-import.
+  triggers: [{ kind: 'import' }, { kind: 'notes', kinds: ['counterparty'] }],
   importers: [telegramImporter],
-  async run(ctx) {
+  async run(ctx): Promise<JobResult> {
     const r = await ctx.importFiles([telegramImporter]);
-    if (r.imported === 0 && r.quarantined === 0) return { status: 'skipped', summary: 'no chat export waiting' };
+    const linked = relinkChats(ctx);
+    if (r.imported === 0 && r.quarantined === 0) {
+      return linked ? { status: 'ok', summary: `${linked} chat day(s) linked to counterparties`, counts: { linked } } : { status: 'skipped', summary: 'no chat export waiting' };
+    }
     const days = r.counts.chat_days ?? 0;
     const msgs = r.counts.chat_messages ?? 0;
     return {
       status: 'ok',
-      summary: `${msgs} new chat message(s) in ${days} day note(s)${r.quarantined ? `, ${r.quarantined} file(s) quarantined` : ''}`,
-      counts: { chat_messages: msgs, chat_days: days, quarantined: r.quarantined },
+      summary: `${msgs} new chat message(s) in ${days} day note(s)${linked ? `, ${linked} linked to counterparties` : ''}${r.quarantined ? `, ${r.quarantined} file(s) quarantined` : ''}`,
+      counts: { chat_messages: msgs, chat_days: days, quarantined: r.quarantined, linked },
     };
   },
 };

@@ -7,7 +7,7 @@ import { Runtime, type RunRecord } from '../core/runtime.ts';
 import { JOBS, MODELS } from '../modules.ts';
 import { acquireLock, awaitAnswer, LockHeld, submitRequest, takeLease } from '../core/lock.ts';
 import { buildStatus, renderStatus } from '../core/status.ts';
-import { startService } from '../core/service.ts';
+import { startService, type ServiceHandle } from '../core/service.ts';
 import { defaultSecretsFile, setSecret } from '../core/secrets.ts';
 import { runJobs } from '../core/once.ts';
 import { runDemo } from './demo.ts';
@@ -52,7 +52,10 @@ export async function main(argv: string[]): Promise<number> {
   };
   const runtime = () => {
     const vaultRoot = needVault();
-    return new Runtime({ vaultRoot, stateDir: values['state-dir'] ? resolve(values['state-dir']) : undefined, models: MODELS });
+    const rt = new Runtime({ vaultRoot, stateDir: values['state-dir'] ? resolve(values['state-dir']) : undefined, models: MODELS });
+    // Every command says which settings it could not use, until they are fixed.
+    for (const p of rt.settings.problems) process.stderr.write(`aios: setting not used: ${p}\n`);
+    return rt;
   };
 
   try {
@@ -79,10 +82,15 @@ export async function main(argv: string[]): Promise<number> {
             if (!(e instanceof LockHeld)) throw e;
             if (e.holder.mode === 'service') {
               process.stdout.write(`handing "${arg}" to the running service (pid ${e.holder.pid})\n`);
-              const records = await awaitAnswer(rt.state.dir, submitRequest(rt.state.dir, arg), 30 * 60_000);
-              if (!records) throw new Error('the running service did not answer within 30 minutes');
-              for (const r of records) process.stdout.write(line(r) + '\n');
-              return records.some((r) => r.status === 'failed') ? 1 : 0;
+              const answer = await awaitAnswer(rt.state.dir, submitRequest(rt.state.dir, arg), e.holder, 30 * 60_000);
+              if (answer === 'timeout') throw new Error('the running service did not answer within 30 minutes');
+              if (answer !== 'holder-gone') {
+                for (const r of answer) process.stdout.write(line(r) + '\n');
+                return answer.some((r) => r.status === 'failed') ? 1 : 0;
+              }
+              // Jobs are idempotent: running one again that the service may have half-run is safe.
+              process.stdout.write(`the service (pid ${e.holder.pid}) stopped before answering; running "${arg}" here\n`);
+              continue;
             }
             await new Promise((r) => setTimeout(r, 500));
           }
@@ -101,12 +109,29 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'run': {
-        const rt = runtime();
-        const service = await startService(rt, JOBS);
-        process.stdout.write(`aios: running on ${rt.vault.root} (state ${rt.state.dir}); Ctrl+C stops\n`);
-        const stop = () => void service.stop();
+        // Handlers first: a signal during start-up must stop the service (releasing the lock) once it is
+        // up, where the default action would kill the process holding the lock.
+        let service: ServiceHandle | undefined;
+        let signalled = false;
+        const stop = () => {
+          signalled = true;
+          void service?.stop();
+        };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        let rt: Runtime;
+        try {
+          rt = runtime();
+          service = await startService(rt, JOBS);
+        } catch (e) {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          // startService has released the lock; anything start-up left running must not keep us alive.
+          setTimeout(() => process.exit(2), 5000).unref();
+          throw e;
+        }
+        if (signalled) void service.stop();
+        else process.stdout.write(`aios: running on ${rt.vault.root} (state ${rt.state.dir}); Ctrl+C stops\n`);
         await service.done;
         process.stdout.write('aios: stopped\n');
         return 0;

@@ -1,7 +1,8 @@
 // Durable file writes: temp file in the same folder, fsync, then link (create-only) or rename
 // (replace), then fsync the folder. A crash at any point leaves the old file or the new one whole.
-import { closeSync, createWriteStream, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { closeSync, createWriteStream, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
@@ -10,8 +11,89 @@ import { crashPoint } from './crash-points.ts';
 /** Temp files start with this so the index and the import folder skip them, and a sweep can remove leftovers. */
 export const TEMP_PREFIX = '.aios-tmp-';
 
-function tempPathFor(path: string): string {
-  return join(dirname(path), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${basename(path)}`.slice(0, 200));
+// Who wrote a file or holds a lock: a pid alone is not enough, since after a crash and a reboot the pid
+// of the dead writer often belongs to an unrelated process. On Linux the boot id and the process start
+// time (field 22 of /proc/<pid>/stat) pin down one process; elsewhere there is no /proc and callers fall
+// back to a heartbeat or an age.
+
+/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+let bootIdCache: string | null | undefined;
+
+/** This boot of the machine (Linux), or undefined where /proc is missing. */
+export function bootId(): string | undefined {
+  if (bootIdCache === undefined) {
+    try {
+      bootIdCache = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    } catch {
+      bootIdCache = null;
+    }
+  }
+  return bootIdCache ?? undefined;
+}
+
+/** The start time of a process in clock ticks since boot (Linux), or undefined when it cannot be read. */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[22 - 3] || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const shortHash = (text: string, n: number) => createHash('sha256').update(text).digest('hex').slice(0, n);
+const hostHash = () => shortHash(hostname(), 4);
+// Without /proc another process's start cannot be read back: the tag is then unique but not checkable.
+const identityHash = (pid: number) => {
+  const boot = bootId();
+  const start = processStart(pid);
+  return boot && start ? shortHash(`${boot}\0${start}`, 6) : undefined;
+};
+
+let writerTagCache: string | undefined;
+
+/** This process as a temp-file writer: `<pid base 36>.<host hash 4><boot and start-time hash 6>`. */
+export function writerTag(): string {
+  writerTagCache ??= `${process.pid.toString(36)}.${hostHash()}${identityHash(process.pid) ?? randomBytes(3).toString('hex')}`;
+  return writerTagCache;
+}
+
+/**
+ * Temp path beside `path`, named after its writer so that the start-up sweep can tell a live writer's
+ * temp from a crashed one's. `unique` tells one process's temps apart (random by default).
+ */
+export function tempPathFor(path: string, unique: string = randomBytes(6).toString('hex')): string {
+  return join(dirname(path), `${TEMP_PREFIX}${writerTag()}-${unique}-${basename(path)}`.slice(0, 200));
+}
+
+/**
+ * Whether the writer of a temp file (told by its name) still runs: 'gone' (dead, or a process of an
+ * earlier boot whose pid was reused), 'live', or 'unknown' (another host, no /proc to check a live pid,
+ * or a name without a writer tag).
+ */
+export function tempWriter(name: string): 'live' | 'gone' | 'unknown' {
+  const rest = name.startsWith(TEMP_PREFIX) ? name.slice(TEMP_PREFIX.length) : name;
+  const m = /^([0-9a-z]{1,10})\.([0-9a-f]{4})([0-9a-f]{6})-/.exec(rest);
+  if (!m || m[2] !== hostHash()) return 'unknown';
+  const pid = parseInt(m[1]!, 36);
+  if (!pidAlive(pid)) return 'gone';
+  if (!bootId()) return 'unknown';
+  const now = identityHash(pid);
+  // Alive a moment ago but /proc has no entry now: it has just exited.
+  if (!now) return pidAlive(pid) ? 'unknown' : 'gone';
+  return now === m[3] ? 'live' : 'gone';
 }
 
 function fsyncDir(dir: string): void {
@@ -105,3 +187,31 @@ export function moveNoClobber(from: string, to: string): void {
   fsyncDir(dirname(from));
 }
 
+
+/**
+ * Replaces `path` only if it still holds `expected` once the new text is durable in its temp file: the
+ * compare happens right before the rename, so a save the owner made while the temp file was being
+ * written is seen, and nothing is replaced. Returns false, writing nothing, when the file changed.
+ */
+export function atomicReplaceIf(path: string, data: string | Uint8Array, expected: Buffer): boolean {
+  const tmp = writeTemp(path, data);
+  crashPoint('vault.before-rename');
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st || st.size !== expected.length || !readFileSync(path).equals(expected)) {
+      unlinkSync(tmp);
+      return false;
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // renamed or gone
+    }
+    throw e;
+  }
+  crashPoint('vault.after-rename');
+  fsyncDir(dirname(path));
+  return true;
+}

@@ -4,7 +4,7 @@
 import matter from 'gray-matter';
 import { parse as parseYamlText, stringify as stringifyYaml } from 'yaml';
 import { createHash } from 'node:crypto';
-import { HASH_KEY } from '../../contract/index.ts';
+import { HASH_KEY, KIND_KEY, WROTE_KEY, type KindSpec } from '../../contract/index.ts';
 import { readFlatYaml } from './flat-yaml.ts';
 
 export class FrontmatterError extends Error {}
@@ -74,12 +74,74 @@ export function renderNote(frontmatter: Record<string, unknown>, body: string): 
   return `---\n${yaml}---\n${text}`;
 }
 
+// ---- What the companion wrote, and what the owner may have changed since -------------------------
+
 /**
- * Hash of what the companion wrote: everything but the owner's keys and the hash itself. Kept in
- * the note (`aios_hash`) so compare-and-swap needs no state and survives mtime changes by sync tools.
+ * The owner section of a companion note: everything below this line is the owner's, kept when the
+ * companion regenerates the note and left out of its hash. Obsidian hides `%%` comments when reading.
  */
-export function contentHash(frontmatter: Record<string, unknown>, body: string, ownerKeys: readonly string[]): string {
+export const OWNER_SECTION_PREFIX = '%% aios:owner-notes';
+export const OWNER_SECTION_LINE = `${OWNER_SECTION_PREFIX}: write below this line; AIOS keeps it when it updates this note %%`;
+
+/** Splits a body at the owner-section line: the companion's part (normalised), and the owner's (undefined without the line). */
+export function splitOwnerSection(body: string): { generated: string; owner: string | undefined } {
+  const text = body.replace(/\r\n/g, '\n');
+  const at = text.startsWith(OWNER_SECTION_PREFIX) ? 0 : text.indexOf(`\n${OWNER_SECTION_PREFIX}`);
+  if (at < 0) return { generated: normaliseGenerated(text), owner: undefined };
+  const lineEnd = text.indexOf('\n', at + 1);
+  return { generated: normaliseGenerated(text.slice(0, at)), owner: lineEnd < 0 ? '' : text.slice(lineEnd + 1) };
+}
+
+const normaliseGenerated = (s: string) => s.replace(/\s+$/, '') + '\n';
+
+/** The companion's part, then (when wanted or already there) the owner-section line and what the owner wrote below it. */
+export function joinOwnerSection(generated: string, owner: string | undefined, withLine: boolean): string {
+  const g = normaliseGenerated(generated);
+  if (owner === undefined && !withLine) return g;
+  return `${g}\n${OWNER_SECTION_LINE}\n${owner ?? ''}`;
+}
+
+/** Short digest of one property value, for `aios_wrote`. */
+export function valueDigest(v: unknown): string {
+  if (v === undefined || v === null || v === '') return '-';
+  return createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 8);
+}
+
+/** `aios_wrote`: what the companion last wrote into each owner-changeable key. */
+export function formatWrote(values: ReadonlyMap<string, string>): string {
+  return [...values].map(([k, d]) => `${k}=${d}`).join(',');
+}
+
+export function parseWrote(raw: unknown): Map<string, string> | undefined {
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  const m = new Map<string, string>();
+  for (const part of raw.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) m.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  return m;
+}
+
+/** The keys of a kind the companion alone writes (its schema less what the owner may change), with `aios_kind`. */
+export function companionKeys(spec: Pick<KindSpec, 'schema' | 'otherSideMay'>): string[] {
+  return [KIND_KEY, ...Object.keys(spec.schema.shape).filter((k) => !spec.otherSideMay.includes(k))];
+}
+
+/**
+ * Hash of what the companion wrote, in two halves (its properties, its part of the body), kept in the
+ * note (`aios_hash`) so compare-and-swap needs no state, survives mtime changes by sync tools, and says
+ * which half the owner changed. Properties are hashed as values, so Obsidian re-serialising the block
+ * (quoting, order) is no change.
+ */
+export function companionHash(spec: Pick<KindSpec, 'schema' | 'otherSideMay'>, frontmatter: Record<string, unknown>, generatedBody: string): string {
   const own: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(frontmatter)) if (k !== HASH_KEY && !ownerKeys.includes(k) && v !== undefined) own[k] = v;
-  return createHash('sha256').update(renderNote(own, body.replace(/\r\n/g, '\n'))).digest('hex').slice(0, 16);
+  for (const k of companionKeys(spec).sort()) if (frontmatter[k] !== undefined && frontmatter[k] !== null) own[k] = frontmatter[k];
+  const h = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
+  return h(JSON.stringify(own)) + h(normaliseGenerated(generatedBody.replace(/\r\n/g, '\n')));
+}
+
+/** The stamp a new companion note carries: its hash, and what it wrote into the owner's keys. */
+export function companionStamp(spec: Pick<KindSpec, 'schema' | 'otherSideMay'>, frontmatter: Record<string, unknown>, body: string): { [HASH_KEY]: string; [WROTE_KEY]: string } {
+  const wrote = new Map(spec.otherSideMay.map((k) => [k, valueDigest(frontmatter[k])]));
+  return { [HASH_KEY]: companionHash(spec, frontmatter, splitOwnerSection(body).generated), [WROTE_KEY]: formatWrote(wrote) };
 }

@@ -1,6 +1,6 @@
 // The one interface every capability plugs in through. A module exports jobs; the runner gives each
 // run a context and records the result. Nothing in a job reaches another module directly.
-import type { Frontmatter, SettingKey, SettingValue } from '../../contract/index.ts';
+import type { Frontmatter, KindName, SettingKey, SettingValue } from '../../contract/index.ts';
 import type { Vault } from './vault.ts';
 import type { VaultIndex } from './vault-index.ts';
 import type { StateDir } from './state.ts';
@@ -18,8 +18,12 @@ export type Trigger =
   | { kind: 'import' }
   /** Runs for as long as the service runs (IMAP IDLE and the like); `run` returns when the signal aborts. */
   | { kind: 'service' }
-  /** After another job changed notes of these kinds (the cash position after statements). */
-  | { kind: 'after'; job: string };
+  /** After another job finished a run that did something (the risk scan after statements). */
+  | { kind: 'after'; job: string }
+  /** Notes of these kinds appeared or changed (the owner's edits included), debounced. */
+  | { kind: 'notes'; kinds: readonly KindName[] }
+  /** A decision of one of these kinds was answered. */
+  | { kind: 'answered'; decisionKinds: readonly string[] };
 
 export type RunTrigger = 'service' | 'schedule' | 'import' | 'once';
 
@@ -42,16 +46,27 @@ export interface Settings {
   timezone(): string;
 }
 
+/** One option of a decision item: a stable id the answer acts on, and the text the owner reads. */
+export interface DecisionOption {
+  id: string;
+  text: string;
+}
+
 export interface DecisionInput {
+  /** Stable identity plus every fact the finding uses: a changed fact raises a new item, an unchanged one never. */
   finding_key: string;
   kind: string;
   title: string;
   why: string;
-  options: string[];
+  options: DecisionOption[];
   severity?: Frontmatter<'decision_item'>['severity'];
   deadline?: string;
   evidence?: string[];
   module?: string;
+  /** What the options act on, in the module's own words: its handlers read them back. */
+  targets?: string[];
+  counterparty?: string;
+  contract?: string;
   /** Markdown shown under the standard sections: figures, tables, quoted text (already neutralised). */
   details?: string;
 }
@@ -67,8 +82,56 @@ export interface ProposalInput {
   tax_id?: string;
   accounts?: string[];
   telegram?: string[];
+  /** Identifiers beyond those the fields above give (`contract:<number>`). */
+  identifiers?: string[];
+  /** For a contract: its counterparty and facts. */
+  counterparty?: string;
+  contract_number?: string;
+  contract_start?: string;
+  contract_end?: string;
+  notice_days?: number;
+  auto_renew?: boolean;
   evidence?: string[];
   details?: string;
+}
+
+/** A decision item as the owner answered it: what an answer handler acts on. */
+export interface AnsweredItem {
+  path: string;
+  finding_key: string;
+  kind: string;
+  title: string;
+  /** The chosen option's id. */
+  option: string;
+  comment?: string;
+  targets: string[];
+  evidence: string[];
+  counterparty?: string;
+  contract?: string;
+}
+
+export interface AnswerOutcome {
+  /** One line for the owner: what was done, or why not. Recorded on the item as `resolution`. */
+  resolution: string;
+}
+
+/**
+ * What one option does. It runs once per answer; a crash after its effect and before the outcome is
+ * recorded runs it again, so it must be idempotent: a second run finds the effect done and says so.
+ */
+export type AnswerHandler = (item: AnsweredItem, ctx: JobContext) => Promise<AnswerOutcome>;
+
+/** A kind of decision a module raises, with what each of its options does. */
+export interface DecisionKind {
+  kind: string;
+  options: Readonly<Record<string, AnswerHandler>>;
+}
+
+/** A capability: its jobs and the decision kinds it raises. */
+export interface Module {
+  readonly name: string;
+  readonly jobs: readonly Job[];
+  readonly decisions?: readonly DecisionKind[];
 }
 
 export interface JobContext {
@@ -87,7 +150,12 @@ export interface JobContext {
   readonly models: ModelService;
   /** Raises a decision-queue item once per finding_key; later calls with the same key return the existing note. */
   addDecision(item: DecisionInput): Promise<{ path: string; created: boolean }>;
-  /** Files a proposal once per finding_key, ever (a rejected or deleted proposal is not raised again). */
+  /** Closes this finding's open item because its facts went away (status `resolved`, with the reason). */
+  resolveDecision(findingKey: string, reason: string): Promise<boolean>;
+  /**
+   * Files a proposal once per real-world thing: one sharing an identifier with an open proposal merges
+   * into it; one matching a counterparty, or an identifier the owner rejected, is not filed.
+   */
   addProposal(item: ProposalInput): Promise<{ path: string; created: boolean }>;
   /** Takes the files of the import folder that these importers claim (archive on success, quarantine on failure). */
   importFiles(importers: readonly Importer[]): Promise<ImportSummary>;

@@ -5,6 +5,11 @@
 // Templater `<% %>`), and no comment that would hide text from the owner but not from a model.
 
 const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+/**
+ * A fence inside containers: blockquotes, list items, both, at any depth, or indented under a list item.
+ * Dataview runs a `dataviewjs` fence there too, so its info string goes like a top-level one's.
+ */
+const NESTED_FENCE = /^((?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])[ \t]*)+|[ \t]*(?:\t| {4})[ \t]*)(`{3,}|~{3,})(.*)$/;
 const SAFE_LINK = /^\s*<?\s*(https?:\/\/|mailto:)/i;
 
 /** Characters some rule below acts on: a line without any of them passes unchanged (most lines of a mail). */
@@ -33,6 +38,12 @@ export function neutraliseMarkdown(input: string): string {
       fence = { char: open[2]![0]!, len: open[2]!.length };
       // Every fence becomes plain text whatever it claimed to be (dataviewjs, dataview, js-engine...).
       lines[i] = `${open[1]}${open[2]}text`;
+      continue;
+    }
+    const nested = NESTED_FENCE.exec(line);
+    // Stateless on purpose: whether the container really holds a fence there, its info string is gone.
+    if (nested && nested[3]!.trim() !== '' && nested[3]!.trim() !== 'text' && !(nested[2]![0] === '`' && nested[3]!.includes('`'))) {
+      lines[i] = `${nested[1]}${nested[2]}text`;
       continue;
     }
     if (ACTIVE.test(line)) lines[i] = neutraliseLine(line);

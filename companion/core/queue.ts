@@ -1,40 +1,64 @@
 // The decision queue and proposals: one note per finding, raised once. The keys already raised are
-// remembered in the state folder, so an item or proposal the owner deleted is not raised again.
-import type { Frontmatter } from '../../contract/index.ts';
+// remembered in the state folder, so an item or proposal the owner deleted is not raised again. A
+// proposal is one per real-world thing: whatever identifier a pass saw it by, it merges into the open
+// proposal that shares one, and an identifier the owner rejected is never proposed again.
+import { identifiersOf, linkTo, type Frontmatter } from '../../contract/index.ts';
 import type { DecisionInput, ProposalInput } from './job.ts';
 import type { Vault } from './vault.ts';
-import type { VaultIndex } from './vault-index.ts';
+import type { IndexEntry, VaultIndex } from './vault-index.ts';
 import type { StateDir } from './state.ts';
 import type { Clock } from './clock.ts';
 
 export function renderDecisionBody(item: DecisionInput): string {
   const lines = [`# ${item.title}`, '', item.why, ''];
   if (item.evidence?.length) lines.push('## Evidence', '', ...item.evidence.map((e) => `- ${e}`), '');
-  lines.push('## Options', '', ...item.options.map((o) => `- ${o}`), '');
+  lines.push('## Options', '', ...item.options.map((o) => `- ${o.text} (\`${o.id}\`)`), '');
   if (item.details) lines.push('## Details', '', item.details.trimEnd(), '');
-  lines.push('> [!note] How to answer', '> Set `status: decided` and `answer:` to one of the options (the plugin\'s decision queue does this for you), or `status: deferred` with `deferred_until`.', '');
+  lines.push('> [!note] How to answer', '> Set `status: decided` and `answer:` to the id of one of the options (the plugin\'s decision queue does this for you), or `status: deferred` with `deferred_until`. AIOS acts on the answer once and writes what it did under `resolution`.', '');
   return lines.join('\n');
 }
 
 export function renderProposalBody(p: ProposalInput): string {
   const lines = [`# ${p.proposal_type === 'counterparty' ? 'New counterparty' : 'New contract'}: ${p.proposed_name}`, ''];
-  lines.push(`Seen in ${p.source}. Accept to create the ${p.proposal_type} note with these details, or reject; either way it is not proposed again.`, '');
+  lines.push(`Seen in ${p.source}. Accept (\`status: accepted\`) to create the ${p.proposal_type} note with these details, or reject (\`status: rejected\`); either way it is not proposed again.`, '');
   if (p.details) lines.push(p.details.trimEnd(), '');
   if (p.evidence?.length) lines.push('## Evidence', '', ...p.evidence.map((e) => `- ${e}`), '');
   return lines.join('\n');
 }
+
+const union = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined): T[] => [...new Set([...(a ?? []), ...(b ?? [])])];
 
 export class Queue {
   constructor(
     private readonly vault: Vault,
     private readonly index: VaultIndex,
     private readonly state: StateDir,
-    private readonly clock: Clock,
+    private readonly clock: () => Clock,
   ) {}
 
   private raised(file: string, key: string): boolean {
-    const keys = new Set(this.state.readLines(file));
-    return keys.has(key);
+    return new Set(this.state.readLines(file)).has(key);
+  }
+
+  /**
+   * Identifiers (and finding keys) of proposals the owner rejected: never proposed again. Read from the
+   * rejected proposals and remembered in the state folder, so deleting a rejected proposal forgets nothing.
+   */
+  rejected(): Set<string> {
+    const known = new Set(this.state.readLines('rejected-identifiers.txt'));
+    const fresh: string[] = [];
+    for (const e of this.index.byKind('proposal')) {
+      if (e.frontmatter.status !== 'rejected') continue;
+      // A name alone is too weak to refuse a firm forever; its addresses, tax id and accounts are not.
+      for (const id of [String(e.frontmatter.finding_key), ...(e.frontmatter.identifiers as string[]).filter((i) => !i.startsWith('name:'))]) {
+        if (!known.has(id)) {
+          known.add(id);
+          fresh.push(id);
+        }
+      }
+    }
+    if (fresh.length) this.state.appendLine('rejected-identifiers.txt', fresh.join('\n'));
+    return known;
   }
 
   addDecision(item: DecisionInput, module: string): { path: string; created: boolean } {
@@ -46,12 +70,16 @@ export class Queue {
       kind: item.kind,
       title: item.title,
       severity: item.severity ?? 'medium',
-      created: this.clock.localDateTime(),
+      created: this.clock().localDateTime(),
       deadline: item.deadline,
       why: item.why,
       evidence: item.evidence ?? [],
-      options: item.options,
+      options: item.options.map((o) => o.text),
+      option_ids: item.options.map((o) => o.id),
+      targets: item.targets ?? [],
       module: item.module ?? module,
+      counterparty: item.counterparty,
+      contract: item.contract,
       status: 'open',
     };
     const { path } = this.vault.writeCompanionNote('decision_item', fm, renderDecisionBody(item));
@@ -59,28 +87,95 @@ export class Queue {
     return { path, created: true };
   }
 
+  /** Closes an open item whose facts went away; an item the owner answered or deferred is theirs and stays. */
+  resolveDecision(findingKey: string, reason: string): boolean {
+    const e = this.index.findByKey('decision_item', 'finding_key', findingKey);
+    if (!e || e.frontmatter.status !== 'open') return false;
+    const r = this.vault.updateCompanionKeys(e.path, { status: 'resolved', resolution: reason, resolved_at: this.clock().localDateTime() });
+    return r.outcome === 'updated' && this.index.get(e.path)?.frontmatter.status === 'resolved';
+  }
+
   addProposal(p: ProposalInput): { path: string; created: boolean } {
-    const existing = this.index.findByKey('proposal', 'finding_key', p.finding_key);
-    if (existing) return { path: existing.path, created: false };
+    const ids = union(identifiersOf(p), p.identifiers);
+    const rejected = this.rejected();
+    if (rejected.has(p.finding_key) || ids.some((i) => rejected.has(i))) return { path: '', created: false };
+    // Known already: a counterparty note carries one of its identifiers.
+    if (p.proposal_type === 'counterparty' && ids.some((i) => this.counterpartyBy(i))) return { path: '', created: false };
+    const open = this.openProposalSharing(p.proposal_type, p.finding_key, ids);
+    if (open) return this.mergeInto(open, p, ids);
     if (this.raised('proposal-keys.txt', p.finding_key)) return { path: '', created: false };
     const fm: Frontmatter<'proposal'> = {
       proposal_type: p.proposal_type,
       finding_key: p.finding_key,
       proposed_name: p.proposed_name,
       status: 'open',
-      created: this.clock.localDateTime(),
+      created: this.clock().localDateTime(),
       source: p.source,
       relationship: p.relationship,
+      identifiers: ids,
       emails: p.emails ?? [],
       domains: p.domains ?? [],
       tax_id: p.tax_id,
       accounts: p.accounts ?? [],
       telegram: p.telegram ?? [],
+      counterparty: p.counterparty,
+      contract_number: p.contract_number,
+      contract_start: p.contract_start,
+      contract_end: p.contract_end,
+      notice_days: p.notice_days,
+      auto_renew: p.auto_renew,
       evidence: p.evidence ?? [],
     };
     const { path } = this.vault.writeCompanionNote('proposal', fm, renderProposalBody(p));
     this.state.appendLine('proposal-keys.txt', p.finding_key);
     return { path, created: true };
   }
+
+  private counterpartyBy(id: string): IndexEntry | undefined {
+    const colon = id.indexOf(':');
+    const [kind, value] = [id.slice(0, colon), id.slice(colon + 1)];
+    switch (kind) {
+      case 'email': return this.index.findCounterparty({ email: value });
+      case 'domain': return this.index.findCounterparty({ domain: value });
+      case 'tax': return this.index.findCounterparty({ taxId: value });
+      case 'account': return this.index.findCounterparty({ account: value });
+      case 'telegram': return this.index.findCounterparty({ name: value.replace(/^@/, '') });
+      case 'name': return this.index.findCounterparty({ name: value });
+      default: return undefined;
+    }
+  }
+
+  private openProposalSharing(type: string, findingKey: string, ids: readonly string[]): IndexEntry | undefined {
+    const candidates = [this.index.findByKey('proposal', 'finding_key', findingKey), ...ids.map((i) => this.index.findByKey('proposal', 'identifiers', i))];
+    return candidates.find((e) => e !== undefined && e.frontmatter.status === 'open' && e.frontmatter.proposal_type === type);
+  }
+
+  /** What a second pass saw goes into the open proposal: every identifier, address, account and piece of evidence. */
+  private mergeInto(e: IndexEntry, p: ProposalInput, ids: readonly string[]): { path: string; created: boolean } {
+    const cur = e.frontmatter as unknown as Frontmatter<'proposal'>;
+    const patch: Partial<Frontmatter<'proposal'>> = {
+      identifiers: union(cur.identifiers, ids),
+      emails: union(cur.emails, p.emails),
+      domains: union(cur.domains, p.domains),
+      tax_id: cur.tax_id ?? p.tax_id,
+      accounts: union(cur.accounts, p.accounts),
+      telegram: union(cur.telegram, p.telegram),
+      relationship: cur.relationship ?? p.relationship,
+      counterparty: cur.counterparty ?? p.counterparty,
+      contract_number: cur.contract_number ?? p.contract_number,
+      contract_start: cur.contract_start ?? p.contract_start,
+      contract_end: cur.contract_end ?? p.contract_end,
+      notice_days: cur.notice_days ?? p.notice_days,
+      auto_renew: cur.auto_renew ?? p.auto_renew,
+      evidence: union(cur.evidence, p.evidence).slice(0, 20),
+    };
+    const changed = Object.entries(patch).some(([k, v]) => JSON.stringify(v) !== JSON.stringify((cur as Record<string, unknown>)[k]));
+    if (changed) this.vault.updateCompanionKeys(e.path, patch);
+    return { path: e.path, created: false };
+  }
 }
 
+/** The link to a note by its path, for evidence lists. */
+export function linkToPath(path: string): string {
+  return linkTo(path.slice(path.lastIndexOf('/') + 1).replace(/\.md$/, ''));
+}

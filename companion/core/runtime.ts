@@ -2,16 +2,17 @@
 // secrets, clock, logger and state; and the runner that gives each job its context and records results.
 import { hostname } from 'node:os';
 import { existsSync, statSync, unlinkSync } from 'node:fs';
-import { SETTINGS, renderTable, type SettingKey, type SettingValue } from '../../contract/index.ts';
+import { SETTINGS, envNamesFor, renderTable, type SettingKey, type SettingValue } from '../../contract/index.ts';
 import { makeClock, type Clock } from './clock.ts';
 import { fileLogger, silentLogger, type Logger } from './logger.ts';
 import { defaultSecretsFile, makeSecrets, readSecretsFile, type Secrets } from './secrets.ts';
-import { resolveSettings, type ResolvedSettings } from './settings.ts';
+import { resolveSettings, type LastGood, type ResolvedSettings } from './settings.ts';
 import { StateDir, defaultStateDir } from './state.ts';
 import { Vault } from './vault.ts';
 import { VaultIndex } from './vault-index.ts';
-import { Queue } from './queue.ts';
+import { Queue, linkToPath } from './queue.ts';
 import { importFiles } from './imports.ts';
+import { tempWriter } from './atomic.ts';
 import type { Job, JobContext, JobResult, RunTrigger, SourceHealth } from './job.ts';
 import type { ModelService } from './models.ts';
 
@@ -40,46 +41,109 @@ export interface RunRecord {
   host: string;
 }
 
-/** Removes temp files a crashed write left behind; young ones may belong to a write under way. */
+/**
+ * Removes temp files a crashed write left behind. A temp names its writer: one whose writer is gone goes
+ * at once, a live writer's stays (a write under way); one whose writer cannot be checked (another host,
+ * no /proc, an older name) goes once it is ten minutes old.
+ */
 function sweepTemps(vault: Vault, temps: readonly string[]): void {
   for (const rel of temps) {
     try {
-      if (Date.now() - statSync(vault.abs(rel)).mtimeMs > 10 * 60_000) unlinkSync(vault.abs(rel));
+      const writer = tempWriter(rel.slice(rel.lastIndexOf('/') + 1));
+      if (writer === 'gone' || (writer === 'unknown' && Date.now() - statSync(vault.abs(rel)).mtimeMs > 10 * 60_000)) unlinkSync(vault.abs(rel));
     } catch {
       // gone already
     }
   }
 }
 
+function lastGoodIn(state: StateDir): LastGood {
+  return {
+    read: () => state.readJson<Partial<Record<SettingKey, SettingValue>>>('settings-last-good.json', {}),
+    write: (values) => {
+      if (JSON.stringify(values) !== JSON.stringify(state.readJson('settings-last-good.json', {}))) state.writeJson('settings-last-good.json', values);
+    },
+  };
+}
+
 export class Runtime {
   readonly vault: Vault;
   readonly index: VaultIndex;
-  readonly settings: ResolvedSettings;
   readonly secrets: Secrets;
-  readonly clock: Clock;
   readonly log: Logger;
   readonly state: StateDir;
   readonly queue: Queue;
   readonly secretsFilePath: string;
   private readonly modelFactory: ModelFactory | undefined;
+  private current!: ResolvedSettings;
+  private currentClock!: Clock;
+  private readonly resolveOpts: Omit<Parameters<typeof resolveSettings>[0], 'vault' | 'index'>;
+  private readonly pinnedNow: Date | undefined;
 
   constructor(opts: RuntimeOptions) {
     this.modelFactory = opts.models;
+    this.pinnedNow = opts.now;
     const env = opts.env ?? process.env;
     if (!existsSync(opts.vaultRoot)) throw new Error(`${opts.vaultRoot}: no such vault folder (create one with: aios init ${opts.vaultRoot})`);
-    // Folders are settings, and settings live in a note: index with the defaults first, then resolve.
-    let settingsRef: ResolvedSettings | undefined;
-    this.vault = new Vault(opts.vaultRoot, (k) => (settingsRef ? settingsRef.get(k) : (opts.overrides?.[k] ?? SETTINGS[k].default)), () => this.clock.localDateTime());
+    this.state = new StateDir(opts.stateDir ?? defaultStateDir(opts.vaultRoot, env));
+    // Folders are settings, and settings live in a note: index with what is known without the note
+    // (environment, explicit values, defaults), resolve, and index again if the note moved a folder.
+    const early = (k: SettingKey): SettingValue => {
+      const fromEnv = envNamesFor(k).map((n) => env[n]).find((v) => v !== undefined && v !== '');
+      return opts.overrides?.[k] ?? fromEnv ?? SETTINGS[k].default;
+    };
+    this.vault = new Vault(opts.vaultRoot, (k) => (this.current ? this.current.get(k) : early(k)), () => this.clock.localDateTime());
     this.index = new VaultIndex(this.vault).build();
     this.secretsFilePath = defaultSecretsFile(env);
     const secretsFile = readSecretsFile(this.secretsFilePath, opts.vaultRoot);
-    this.settings = settingsRef = resolveSettings({ vault: this.vault, index: this.index, env, secretsFile, overrides: opts.overrides });
     this.secrets = makeSecrets(secretsFile, env);
-    this.clock = makeClock(this.settings.timezone(), opts.now);
-    this.state = new StateDir(opts.stateDir ?? defaultStateDir(opts.vaultRoot, env));
+    this.resolveOpts = { env, secretsFile, overrides: opts.overrides, lastGood: lastGoodIn(this.state) };
+    this.reloadSettings();
     this.log = opts.logToFile === false ? silentLogger() : fileLogger(this.state.path('logs/aios.log'), this.settings.string('log_level'));
-    this.queue = new Queue(this.vault, this.index, this.state.sub('queue'), this.clock);
+    this.queue = new Queue(this.vault, this.index, this.state.sub('queue'), () => this.clock);
+    // An owner's edit of a derived note is kept as a copy and asked about once (its digest is in the name).
+    this.vault.onOwnerCopy((path, copy) => {
+      const name = path.slice(path.lastIndexOf('/') + 1, -3);
+      this.queue.addDecision({
+        finding_key: `note-edited:${copy}`,
+        kind: 'note_edited',
+        title: `Your edit of ${name} was kept as a copy`,
+        why: `${name} is recomputed by AIOS, so it was brought up to date and what you changed in it was saved beside it. Anything you write below the "aios:owner-notes" line of the note is kept on every update.`,
+        options: [
+          { id: 'keep_copy', text: 'Keep my copy beside the note' },
+          { id: 'delete_copy', text: 'Delete my copy: the updated note is right' },
+        ],
+        severity: 'low',
+        evidence: [linkToPath(path), linkToPath(copy)],
+        targets: [`note:${copy}`],
+      }, 'core');
+    });
     sweepTemps(this.vault, this.index.leftoverTemps);
+  }
+
+  /** The settings as last resolved: new job contexts see a reload at once. */
+  get settings(): ResolvedSettings {
+    return this.current;
+  }
+
+  get clock(): Clock {
+    return this.currentClock;
+  }
+
+  /**
+   * Reads the settings note again (after the owner edited it): new values take effect for the next
+   * job context, a moved folder re-indexes the vault, and a bad value keeps the last good one.
+   */
+  reloadSettings(): ResolvedSettings {
+    const before = this.current;
+    const next = resolveSettings({ vault: this.vault, index: this.index, ...this.resolveOpts });
+    const folders = (Object.keys(SETTINGS) as SettingKey[]).filter((k) => k.startsWith('folder_') || k.endsWith('_folder'));
+    const vaultSaw = folders.map((k) => this.vault.setting(k));
+    this.current = next;
+    if (folders.some((k, i) => this.vault.setting(k) !== vaultSaw[i])) this.index.build();
+    this.resolveOpts.lastGood?.write({ ...this.resolveOpts.lastGood.read(), ...next.goodNoteValues });
+    if (!before || before.timezone() !== next.timezone()) this.currentClock = makeClock(next.timezone(), this.pinnedNow);
+    return next;
   }
 
   healthAll(): Record<string, SourceHealth> {
@@ -105,6 +169,7 @@ export class Runtime {
       log: this.log.child({ job: job.name }),
       signal,
       addDecision: async (item) => this.queue.addDecision(item, job.name),
+      resolveDecision: async (key, reason) => this.queue.resolveDecision(key, reason),
       addProposal: async (item) => this.queue.addProposal(item),
       importFiles: (importers) => importFiles(this.context(job, signal, trigger), importers),
       reportHealth: (source, h) => this.setHealth(source, h),

@@ -10,6 +10,7 @@ import { acquireLock, answerRequest, pendingRequests, takeLease } from './lock.t
 import { claimingImporter, quarantineUnclaimed, readHead, waitingFiles } from './imports.ts';
 import type { Runtime, RunRecord } from './runtime.ts';
 import { watchIndex } from './index-watch.ts';
+import { crashPoint } from './crash-points.ts';
 
 export interface ServiceHandle {
   stop(): Promise<void>;
@@ -20,7 +21,26 @@ export interface ServiceHandle {
 type ScheduleTrigger = Extract<Trigger, { kind: 'schedule' }>;
 
 export async function startService(rt: Runtime, jobs: readonly Job[]): Promise<ServiceHandle> {
-  const release = acquireLock(rt.state.dir, 'service');
+  let handle: ServiceHandle | undefined;
+  const release = acquireLock(rt.state.dir, 'service', {
+    onLost: () => {
+      rt.log.error('another process took the companion lock over: stopping');
+      void handle?.stop();
+    },
+  });
+  // A start-up step that throws must not leave the lock behind, nor timers and watchers running.
+  let undo: () => Promise<void> = async () => undefined;
+  try {
+    handle = await startLocked(rt, jobs, release, (fn) => (undo = fn));
+    return handle;
+  } catch (e) {
+    await undo().catch(() => undefined);
+    release();
+    throw e;
+  }
+}
+
+async function startLocked(rt: Runtime, jobs: readonly Job[], release: () => void, onFailure: (undo: () => Promise<void>) => void): Promise<ServiceHandle> {
   takeLease(rt);
   const controller = new AbortController();
   const signal = controller.signal;
@@ -30,6 +50,12 @@ export async function startService(rt: Runtime, jobs: readonly Job[]): Promise<S
   const running = new Set<Promise<unknown>>();
   // Jobs run one at a time per name: a schedule firing while the same job runs is skipped, not stacked.
   const busy = new Map<string, Promise<RunRecord>>();
+  onFailure(async () => {
+    controller.abort();
+    for (const t of timers) clearInterval(t);
+    for (const t of tasks) t.stop();
+    await Promise.all(watchers.map((w) => w.close()));
+  });
 
   const runNamed = (job: Job, trigger: RunTrigger): Promise<RunRecord> => {
     const existing = busy.get(job.name);
@@ -121,13 +147,21 @@ export async function startService(rt: Runtime, jobs: readonly Job[]): Promise<S
   // `aios once` hand-off and the lease heartbeat.
   timers.push(
     setInterval(() => {
-      for (const req of pendingRequests(rt.state.dir)) {
+      let requests: ReturnType<typeof pendingRequests>;
+      try {
+        requests = pendingRequests(rt.state.dir);
+      } catch (e) {
+        rt.log.error({ err: (e as Error).message }, 'could not read aios once requests');
+        return;
+      }
+      for (const req of requests) {
+        crashPoint('service.after-request-taken');
         const selected = req.job === 'all' ? jobs : jobs.filter((j) => j.name === req.job);
         void (async () => {
           const records: RunRecord[] = [];
           for (const job of selected) records.push(await runNamed(job, 'once'));
           answerRequest(rt.state.dir, req.id, records);
-        })();
+        })().catch((e: unknown) => rt.log.error({ err: (e as Error).message, request: req.id }, 'could not answer an aios once request'));
       }
     }, 500),
   );

@@ -1,21 +1,34 @@
 // Settings resolution. Precedence: environment, then the secrets file, then the settings note, then the
-// contract's default; `aios status --json` shows where each value came from.
-import { SETTINGS, envNamesFor, isSettingKey, parseSetting, parseTables, tableRecords, type SettingKey, type SettingValue } from '../../contract/index.ts';
+// contract's default; `aios status --json` shows where each value came from. A value that cannot be read
+// costs that key only: it falls back to the last good value of the note (or the default), except for a
+// setting that widens what leaves the machine, which falls back to its safe side. Every fallback is a
+// problem `aios status` lists and every command prints until it is fixed.
+import { SETTINGS, COMMON_KEYS, envNamesFor, isSettingKey, parseSetting, parseTables, tableRecords, type SettingKey, type SettingSpec, type SettingValue } from '../../contract/index.ts';
 import type { Frontmatter } from '../../contract/index.ts';
 import type { Settings } from './job.ts';
 import type { VaultIndex } from './vault-index.ts';
 import type { Vault } from './vault.ts';
 import { systemTimezone } from './clock.ts';
 
-export type SettingSource = 'environment' | 'secrets file' | 'settings note' | 'default';
+export type SettingSource = 'environment' | 'secrets file' | 'settings note' | 'last good value' | 'safe fallback' | 'default';
 
 export interface ResolvedSettings extends Settings {
   source(key: SettingKey): SettingSource;
-  /** Problems found while resolving (a bad value in the note falls back to the default and is reported). */
+  /** One line per value that could not be used: where, the key, the value, why, and what is used instead. */
   readonly problems: string[];
   /** Path of the settings note, when there is one. */
   readonly notePath: string | undefined;
+  /** The note's values that were good this time: the caller keeps them as the last good values. */
+  readonly goodNoteValues: Partial<Record<SettingKey, SettingValue>>;
 }
+
+/** Where a note's last good values are kept between runs (the state folder). */
+export interface LastGood {
+  read(): Partial<Record<SettingKey, SettingValue>>;
+  write(values: Partial<Record<SettingKey, SettingValue>>): void;
+}
+
+const shown = (v: unknown) => JSON.stringify(v);
 
 export function resolveSettings(opts: {
   vault: Vault;
@@ -24,39 +37,61 @@ export function resolveSettings(opts: {
   secretsFile?: Record<string, string>;
   /** Explicit values (tests, the demo): they act as the settings note. */
   overrides?: Partial<Record<SettingKey, SettingValue>>;
+  lastGood?: LastGood;
 }): ResolvedSettings {
   const env = opts.env ?? process.env;
-  const note = opts.index.byKind('settings').sort((a, b) => a.path.localeCompare(b.path))[0];
-  const noteValues: Record<string, unknown> = { ...(note?.frontmatter ?? {}), ...(opts.overrides ?? {}) };
-  const values = new Map<SettingKey, { value: SettingValue; source: SettingSource }>();
+  const note = opts.index.byKind('settings')[0];
   const problems: string[] = [];
+  const notePath = note?.path ?? `${opts.vault.folder('settings')}/Settings.md`;
+  // A settings note that cannot be read at all: every key of it falls back, and says so.
+  const broken = note ? undefined : opts.index.errors().find((e) => e.path === notePath);
+  if (broken) problems.push(`${notePath}: cannot be read (${broken.errors.map((e) => e.message).join('; ')}); every setting falls back to its last good value or the safe side`);
+  const noteValues: Record<string, unknown> = { ...(note?.frontmatter ?? {}), ...(opts.overrides ?? {}) };
+  const lastGood = opts.lastGood?.read() ?? {};
+  const values = new Map<SettingKey, { value: SettingValue; source: SettingSource }>();
+  const good: Partial<Record<SettingKey, SettingValue>> = {};
 
   for (const key of Object.keys(SETTINGS) as SettingKey[]) {
-    const layers: [SettingSource, unknown][] = [
-      ['environment', envNamesFor(key).map((n) => env[n]).find((v) => v !== undefined && v !== '')],
-      ['secrets file', opts.secretsFile?.[key]],
-      ['settings note', noteValues[key] === null || noteValues[key] === '' ? undefined : noteValues[key]],
+    const spec: SettingSpec = SETTINGS[key];
+    const envName = envNamesFor(key).find((n) => env[n] !== undefined && env[n] !== '');
+    const layers: [SettingSource, string, unknown][] = [
+      ['environment', envName ?? '', envName ? env[envName] : undefined],
+      ['secrets file', 'the secrets file', opts.secretsFile?.[key]],
+      ['settings note', notePath, noteValues[key] === null || noteValues[key] === '' ? undefined : noteValues[key]],
     ];
-    let resolved: { value: SettingValue; source: SettingSource } = { value: SETTINGS[key].default, source: 'default' };
-    for (const [source, raw] of layers) {
+    let resolved: { value: SettingValue; source: SettingSource } | undefined;
+    let failed: { where: string; raw: unknown; why: string } | undefined;
+    for (const [source, where, raw] of layers) {
       if (raw === undefined) continue;
       try {
         resolved = { value: parseSetting(key, raw), source };
+        if (source === 'settings note') good[key] = resolved.value;
         break;
       } catch (e) {
-        problems.push(`${source === 'settings note' ? (note?.path ?? 'settings') : source}: ${(e as Error).message}`);
+        // The first bad layer decides: a lower layer must not silently stand in for a value the owner set.
+        failed = { where, raw, why: (e as Error).message.replace(/^setting [a-z_0-9]+: /, '') };
+        break;
       }
     }
-    values.set(key, resolved);
+    if (!resolved && (failed || broken)) {
+      const fallback: { value: SettingValue; source: SettingSource } =
+        spec.safe !== undefined ? { value: spec.safe, source: 'safe fallback' }
+          : lastGood[key] !== undefined && safeParse(key, lastGood[key]) !== undefined ? { value: safeParse(key, lastGood[key])!, source: 'last good value' }
+            : { value: spec.default, source: 'default' };
+      if (failed) problems.push(`${failed.where}: ${key}: ${shown(failed.raw)} ${failed.why}; using ${shown(fallback.value)} (${fallback.source}) until it is fixed`);
+      resolved = fallback;
+    }
+    values.set(key, resolved ?? { value: spec.default, source: 'default' });
   }
   for (const key of Object.keys(noteValues)) {
-    if (key !== 'aios_kind' && key !== 'tags' && key !== 'aios_hash' && !isSettingKey(key)) problems.push(`${note?.path ?? 'settings'}: ${key}: unknown setting`);
+    if (!(COMMON_KEYS as readonly string[]).includes(key) && !isSettingKey(key)) problems.push(`${notePath}: ${key}: unknown setting (ignored)`);
   }
 
   const get = (key: SettingKey) => values.get(key)!.value;
   return {
     notePath: note?.path,
     problems,
+    goodNoteValues: good,
     get,
     source: (key) => values.get(key)!.source,
     string: (key) => String(get(key)),
@@ -73,4 +108,12 @@ export function resolveSettings(opts: {
       return rows;
     },
   };
+}
+
+function safeParse(key: SettingKey, raw: unknown): SettingValue | undefined {
+  try {
+    return parseSetting(key, raw);
+  } catch {
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { atomicReplace } from './atomic.ts';
 
 export function vaultId(vaultRoot: string): string {
@@ -27,6 +27,12 @@ export class StateDir {
   sub(name: string): StateDir {
     if (!/^[a-z0-9][a-z0-9_.-]*$/i.test(name)) throw new Error(`bad state folder name: ${name}`);
     return new StateDir(join(this.dir, name));
+  }
+
+  /** Another job's folder beside this one: an answer handler works in its own module's state. */
+  sibling(name: string): StateDir {
+    if (!/^[a-z0-9][a-z0-9_.-]*$/i.test(name)) throw new Error(`bad state folder name: ${name}`);
+    return new StateDir(join(dirname(this.dir), name));
   }
 
   path(name: string): string {

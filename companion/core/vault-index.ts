@@ -3,7 +3,9 @@
 // promises), then kept current from the vault's own writes and from file events of the folders that change.
 import { closeSync, openSync, readSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { KIND_KEY, kindSpec, linkTarget, validateFrontmatter, type FieldError, type KindName } from '../../contract/index.ts';
+import {
+  CONFLICT_KEY, KIND_KEY, kindSpec, linkTarget, normaliseCompanyName, validateFrontmatter, type FieldError, type KindName, type KindSpec,
+} from '../../contract/index.ts';
 import type { Vault } from './vault.ts';
 import { TEMP_PREFIX } from './atomic.ts';
 import { parseFrontmatterHead } from './frontmatter.ts';
@@ -36,44 +38,83 @@ function baseName(path: string): string {
   return path.slice(slash + 1, -3);
 }
 
-const CHUNK = 4096;
-const scratch = Buffer.alloc(CHUNK);
+const CHUNK = 16 * 1024;
+/** A front matter block longer than this is reported, never parsed: no note's properties need more. */
+export const MAX_FRONTMATTER_BYTES = 1024 * 1024;
+let scratch = Buffer.alloc(CHUNK);
+
+export interface Head {
+  /** The text up to and including the closing `---` line, or '' when the note has no front matter. */
+  text: string;
+  /** The block is longer than MAX_FRONTMATTER_BYTES: `text` holds its first bytes only. */
+  oversized: boolean;
+}
 
 /**
  * The text of a note up to the end of its front matter block: the index needs no body, and reading
- * only the head keeps a 100,000-note build fast and small. Notes without front matter give nothing.
+ * only the head keeps a 100,000-note build fast and small. Linear in the head's length (each byte is
+ * read and searched once) and bounded: a `---` line over a pasted transcript costs at most the limit.
  */
-function readFrontmatterBlock(abs: string): string {
+export function readFrontmatterBlock(abs: string): Head {
   const fd = openSync(abs, 'r');
   try {
     let n = readSync(fd, scratch, 0, CHUNK, 0);
-    if (n < 3 || scratch[0] !== 0x2d || scratch[1] !== 0x2d || scratch[2] !== 0x2d) return '';
-    let buf = scratch.subarray(0, n);
+    if (n < 3 || scratch[0] !== 0x2d || scratch[1] !== 0x2d || scratch[2] !== 0x2d) return { text: '', oversized: false };
+    let len = n;
+    let searchFrom = 3;
     for (;;) {
-      const end = buf.indexOf('\n---', 3);
+      const end = scratch.subarray(0, len).indexOf('\n---', searchFrom);
       if (end >= 0) {
-        const lineEnd = buf.indexOf('\n', end + 4);
-        return buf.toString('utf8', 0, lineEnd >= 0 ? lineEnd + 1 : buf.length);
+        const lineEnd = scratch.subarray(0, len).indexOf('\n', end + 4);
+        return { text: scratch.toString('utf8', 0, lineEnd >= 0 ? lineEnd + 1 : len), oversized: false };
       }
-      if (n < CHUNK) return buf.toString('utf8');
-      const more = Buffer.alloc(CHUNK);
-      n = readSync(fd, more, 0, CHUNK, buf.length);
-      buf = Buffer.concat([buf, more.subarray(0, n)]);
+      if (n === 0) return { text: scratch.toString('utf8', 0, len), oversized: false };
+      if (len >= MAX_FRONTMATTER_BYTES) return { text: scratch.toString('utf8', 0, Math.min(len, 4096)), oversized: true };
+      // Only the new bytes are searched (less the delimiter's length, which may straddle the edge).
+      searchFrom = Math.max(3, len - 4);
+      if (len + CHUNK > scratch.length) {
+        const grown = Buffer.alloc(Math.min(scratch.length * 2, MAX_FRONTMATTER_BYTES + CHUNK));
+        scratch.copy(grown, 0, 0, len);
+        scratch = grown;
+      }
+      n = readSync(fd, scratch, len, CHUNK, len);
+      len += n;
     }
   } finally {
     closeSync(fd);
+    // One huge head must not keep its buffer for the rest of the build.
+    if (scratch.length > 4 * CHUNK) scratch = Buffer.alloc(CHUNK);
   }
 }
 
 const norm = (s: string) => s.trim().toLowerCase();
-const normAccount = (s: string) => s.replace(/[\s-]/g, '').toUpperCase();
+const normAccount = (s: string) => s.replace(/[\s.-]/g, '').toUpperCase();
+
+/** `mail.acme.example`, then `acme.example`: a sender at a subdomain belongs to the domain's owner. */
+export function domainAndParents(domain: string): string[] {
+  const labels = norm(domain).replace(/\.$/, '').split('.').filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i + 2 <= labels.length; i++) out.push(labels.slice(i).join('.'));
+  return out;
+}
+
+/** A note the index could not take: unreadable, invalid, or claiming a kind outside its folder. */
+export interface Unreadable {
+  path: string;
+  /** The kind its front matter names, when that much could be read. */
+  claimedKind?: string;
+  /** Its head as text (front matter, bounded): privacy searches it for identifiers, failing closed. */
+  head: string;
+}
 
 export class VaultIndex {
   private readonly entries = new Map<string, IndexEntry>();
-  private readonly failures = new Map<string, FieldError[]>();
+  private readonly failures = new Map<string, { errors: FieldError[]; unreadable: Unreadable }>();
   private readonly byKindMap = new Map<KindName, Map<string, IndexEntry>>();
   /** Counterparty look-ups, rebuilt lazily after a counterparty changes. */
   private cpMaps: Map<string, Map<string, IndexEntry>> | undefined;
+  /** Link look-up by lower-cased base name and path, rebuilt lazily after any note is added or removed. */
+  private linkMap: Map<string, IndexEntry[]> | undefined;
   private readonly keyCache = new Map<string, Map<string, IndexEntry>>();
   /** Temp files seen by the last build: what a crash between write and rename left behind. */
   readonly leftoverTemps: string[] = [];
@@ -84,6 +125,13 @@ export class VaultIndex {
 
   /** Reads every Markdown note of the vault. */
   build(): this {
+    this.entries.clear();
+    this.failures.clear();
+    this.byKindMap.clear();
+    this.keyCache.clear();
+    this.cpMaps = undefined;
+    this.linkMap = undefined;
+    this.leftoverTemps.length = 0;
     const templates = this.vault.setting('templates_folder');
     const walk = (dirAbs: string, rel: string) => {
       for (const e of readdirSync(dirAbs, { withFileTypes: true })) {
@@ -99,19 +147,37 @@ export class VaultIndex {
     return this;
   }
 
-  private load(rel: string, head: string): void {
+  private fail(rel: string, errors: FieldError[], head: string, claimedKind?: unknown): void {
+    const kind = typeof claimedKind === 'string' ? claimedKind : /^aios_kind:\s*["']?([a-z_]+)/m.exec(head)?.[1];
+    this.failures.set(rel, { errors, unreadable: { path: rel, head, ...(kind ? { claimedKind: kind } : {}) } });
+  }
+
+  private load(rel: string, head: Head): void {
     this.forget(rel);
-    let fm: Record<string, unknown>;
-    try {
-      fm = parseFrontmatterHead(head);
-    } catch (e) {
-      this.failures.set(rel, [{ field: '(frontmatter)', message: (e as Error).message.split('\n')[0]! }]);
+    if (head.oversized) {
+      // Only a note that says it is ours is worth a report; an owner's long note under a rule is just a note.
+      if (/^aios_kind:/m.test(head.text)) this.fail(rel, [{ field: '(frontmatter)', message: `front matter longer than ${MAX_FRONTMATTER_BYTES / 1024 / 1024} MB: not read` }], head.text);
       return;
     }
-    if (fm[KIND_KEY] === undefined) return; // the owner's own note: not part of the contract
+    let fm: Record<string, unknown>;
+    try {
+      fm = parseFrontmatterHead(head.text);
+    } catch (e) {
+      this.fail(rel, [{ field: '(frontmatter)', message: (e as Error).message.split('\n')[0]! }], head.text);
+      return;
+    }
+    // The owner's own note, or a conflict copy (kept for the owner, never read as the kind it copies).
+    if (fm[KIND_KEY] === undefined || fm[CONFLICT_KEY] !== undefined) return;
     const v = validateFrontmatter(fm);
     if (!v.ok) {
-      this.failures.set(rel, v.errors);
+      this.fail(rel, v.errors, head.text, fm[KIND_KEY]);
+      return;
+    }
+    // A kind is read only from its own folder: a mailed or copied note claiming to be a counterparty,
+    // a decision or the settings elsewhere is not one.
+    const where = kindPlace(v.kind, (k) => this.vault.folder(k));
+    if (!placeMatches(where, rel)) {
+      this.fail(rel, [{ field: KIND_KEY, message: `${v.kind.kind} notes are read only from ${where.exact ?? `${where.folder}/`}: this one is ignored` }], head.text, v.kind.kind);
       return;
     }
     const entry: IndexEntry = { path: rel, kind: v.kind.kind, name: baseName(rel), frontmatter: v.data };
@@ -133,6 +199,7 @@ export class VaultIndex {
 
   private touched(kind: KindName): void {
     if (kind === 'counterparty') this.cpMaps = undefined;
+    this.linkMap = undefined;
     for (const k of this.keyCache.keys()) if (k.startsWith(`${kind}\0`)) this.keyCache.delete(k);
   }
 
@@ -140,7 +207,7 @@ export class VaultIndex {
   noteChanged(rel: string): void {
     if (!rel.endsWith('.md') || rel.split('/').some((p) => p.startsWith('.')) || rel.includes(TEMP_PREFIX)) return;
     if (rel.startsWith(`${this.vault.setting('templates_folder')}/`)) return;
-    let head: string;
+    let head: Head;
     try {
       head = readFrontmatterBlock(this.vault.abs(rel));
     } catch {
@@ -177,7 +244,12 @@ export class VaultIndex {
 
   /** Notes that could not be read or do not match the contract, with the reasons. */
   errors(): IndexError[] {
-    return [...this.failures].map(([path, errors]) => ({ path, errors })).sort((a, b) => a.path.localeCompare(b.path));
+    return [...this.failures].map(([path, f]) => ({ path, errors: f.errors })).sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /** The notes behind errors(), with their heads: what a fail-closed check (privacy) must assume the worst of. */
+  unreadable(): Unreadable[] {
+    return [...this.failures.values()].map((f) => f.unreadable);
   }
 
   /** The note of `kind` whose property `key` equals `value` (first by path when several do). */
@@ -196,29 +268,55 @@ export class VaultIndex {
     return m.get(String(value));
   }
 
-  /** The note a wikilink points to, by base name. */
+  /**
+   * The note a wikilink points to, resolved the way Obsidian resolves it: by base name or by path,
+   * ignoring case; among several notes of one name, the shortest path wins.
+   */
   resolveLink(link: string): IndexEntry | undefined {
-    const target = linkTarget(link);
+    const target = linkTarget(link) ?? (link.includes('[[') ? undefined : link.replace(/\.md$/i, ''));
     if (!target) return undefined;
-    const name = target.split('/').pop()!;
-    for (const e of this.entries.values()) if (e.name === name || e.path === `${target}.md`) return e;
-    return undefined;
+    const map = (this.linkMap ??= this.buildLinkMap());
+    const t = target.toLowerCase();
+    const byPath = map.get(`path:${t}`);
+    if (byPath) return byPath[0];
+    const byName = map.get(`name:${t.split('/').pop()!}`);
+    if (!byName) return undefined;
+    // `[[Sub/Note]]` with a partial path: the notes whose path ends with it.
+    const hits = t.includes('/') ? byName.filter((e) => e.path.toLowerCase().endsWith(`${t}.md`)) : byName;
+    return hits[0];
   }
 
-  /** Resolves a counterparty by tax id, account, e-mail address, domain, then name or alias. */
+  private buildLinkMap(): Map<string, IndexEntry[]> {
+    const m = new Map<string, IndexEntry[]>();
+    const add = (k: string, e: IndexEntry) => {
+      const list = m.get(k);
+      if (list) list.push(e);
+      else m.set(k, [e]);
+    };
+    for (const e of this.entries.values()) {
+      add(`name:${e.name.toLowerCase()}`, e);
+      add(`path:${e.path.slice(0, -3).toLowerCase()}`, e);
+    }
+    for (const list of m.values()) list.sort((a, b) => a.path.length - b.path.length || a.path.localeCompare(b.path));
+    return m;
+  }
+
+  /** Resolves a counterparty by tax id, account, e-mail address, domain (or a parent domain), then name or alias. */
   findCounterparty(q: CounterpartyQuery): IndexEntry | undefined {
     const maps = (this.cpMaps ??= this.buildCounterpartyMaps());
-    const tries: [string, string | undefined][] = [
-      ['tax_id', q.taxId?.trim()],
-      ['account', q.account ? normAccount(q.account) : undefined],
-      ['email', q.email ? norm(q.email) : undefined],
-      ['domain', q.domain ? norm(q.domain) : undefined],
-      ['name', q.name ? norm(q.name) : undefined],
+    const tries: [string, string[]][] = [
+      ['tax_id', q.taxId?.trim() ? [q.taxId.trim()] : []],
+      ['account', q.account ? [normAccount(q.account)] : []],
+      ['email', q.email ? [norm(q.email)] : []],
+      ['domain', q.domain ? domainAndParents(q.domain) : []],
+      ['name', q.name ? [norm(q.name), normaliseCompanyName(q.name)] : []],
     ];
-    for (const [map, key] of tries) {
-      if (!key) continue;
-      const hit = maps.get(map)!.get(key);
-      if (hit) return hit;
+    for (const [map, keys] of tries) {
+      for (const key of keys) {
+        if (!key) continue;
+        const hit = maps.get(map)!.get(key);
+        if (hit) return hit;
+      }
     }
     return undefined;
   }
@@ -228,7 +326,12 @@ export class VaultIndex {
     const put = (map: string, key: unknown, e: IndexEntry, f: (s: string) => string = norm) => {
       if (typeof key !== 'string' || key.trim() === '') return;
       const m = maps.get(map)!;
-      if (!m.has(f(key))) m.set(f(key), e);
+      const k = f(key);
+      if (k !== '' && !m.has(k)) m.set(k, e);
+    };
+    const names = (key: unknown, e: IndexEntry) => {
+      put('name', key, e);
+      put('name', key, e, normaliseCompanyName);
     };
     for (const e of this.byKind('counterparty').sort((a, b) => a.path.localeCompare(b.path))) {
       const fm = e.frontmatter;
@@ -236,13 +339,29 @@ export class VaultIndex {
       for (const a of (fm.accounts as string[] | undefined) ?? []) put('account', a, e, normAccount);
       for (const a of (fm.emails as string[] | undefined) ?? []) put('email', a, e);
       for (const d of (fm.domains as string[] | undefined) ?? []) put('domain', d, e);
-      put('name', fm.name, e);
-      put('name', e.name, e);
-      for (const a of (fm.aliases as string[] | undefined) ?? []) put('name', a, e);
+      names(fm.name, e);
+      names(e.name, e);
+      for (const a of (fm.aliases as string[] | undefined) ?? []) names(a, e);
       for (const t of (fm.telegram as string[] | undefined) ?? []) put('name', t.replace(/^@/, ''), e);
     }
     return maps;
   }
+}
+
+/** Where notes of a kind may live: anywhere under its folder, or at one exact path. */
+export interface KindPlace {
+  folder: string;
+  exact?: string;
+}
+
+export function kindPlace(spec: KindSpec, folderOfKind: (k: KindName) => string): KindPlace {
+  const folder = folderOfKind(spec.kind as KindName);
+  return spec.singleton ? { folder, exact: `${folder ? `${folder}/` : ''}${spec.fileName({} as never)}.md` } : { folder };
+}
+
+export function placeMatches(place: KindPlace, rel: string): boolean {
+  if (place.exact) return rel === place.exact;
+  return place.folder === '' || rel.startsWith(`${place.folder}/`);
 }
 
 /** True when the kind's notes are written by the owner (their folders are watched for edits). */

@@ -10,7 +10,7 @@ import type { Frontmatter } from '../../contract/index.ts';
 
 const item = (over: Partial<Frontmatter<'decision_item'>> = {}): Frontmatter<'decision_item'> => ({
   finding_key: 'k1', kind: 'test', title: 'Pay the invoice', severity: 'medium', created: '2026-11-26T06:00:00',
-  why: 'An invoice is due.', evidence: [], options: ['pay', 'wait'], status: 'open', ...over,
+  why: 'An invoice is due.', evidence: [], options: ['pay', 'wait'], option_ids: ['pay', 'wait'], targets: [], status: 'open', ...over,
 });
 
 test('new notes are create-only; a companion note is regenerated only while nobody edited it', (t) => {

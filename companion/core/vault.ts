@@ -2,15 +2,17 @@
 // notes are create-only; a companion note is regenerated only when its content hash shows nobody
 // else changed it, and otherwise the new version goes to a conflict copy. Owner notes are never rewritten.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, normalize, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
-  HASH_KEY, KIND_KEY, SETTINGS, folderOf, joinVaultPath, kindSpec, notePath, validateFrontmatter,
-  type Frontmatter, type KindName, type SettingsLookup,
+  CONFLICT_KEY, HASH_KEY, KIND_KEY, SETTINGS, WROTE_KEY, folderOf, joinVaultPath, kindSpec, linkTo, notePath, validateFrontmatter,
+  type Frontmatter, type KindName, type KindSpec, type SettingKey, type SettingsLookup,
 } from '../../contract/index.ts';
-import { atomicCreate, atomicCreateFromStream, atomicReplace, moveNoClobber, TEMP_PREFIX } from './atomic.ts';
-import { contentHash, parseNote, renderNote } from './frontmatter.ts';
+import { atomicCreate, atomicCreateFromStream, atomicReplaceIf, moveNoClobber, TEMP_PREFIX } from './atomic.ts';
+import {
+  companionHash, companionKeys, companionStamp, formatWrote, joinOwnerSection, parseNote, parseWrote, renderNote, splitOwnerSection, valueDigest,
+} from './frontmatter.ts';
 
 export class NoteError extends Error {
   constructor(
@@ -34,6 +36,7 @@ export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'conflict';
 
 export class Vault {
   private readonly listeners: ((rel: string) => void)[] = [];
+  private readonly ownerCopyListeners: ((path: string, copy: string) => void)[] = [];
   readonly root: string;
 
   constructor(
@@ -63,7 +66,7 @@ export class Vault {
   }
 
   /** A folder setting, or its default before settings are resolved. */
-  setting(key: 'templates_folder' | 'import_folder' | 'attachments_folder'): string {
+  setting(key: SettingKey): string {
     const v = this.settings?.(key);
     return typeof v === 'string' && v !== '' ? joinVaultPath(v) : String(SETTINGS[key].default);
   }
@@ -123,54 +126,173 @@ export class Vault {
   }
 
   /**
-   * Writes a companion-owned note: creates it, or regenerates it when its content hash shows only the
-   * owner's keys changed (those are kept). Anything else gets the new version as a conflict copy.
+   * Writes a companion-owned note: creates it, or regenerates it. The owner's keys follow the owner-safe
+   * rule (the companion replaces one only while it still holds what the companion last wrote), the
+   * owner's own extra properties and owner section are kept, and the compare-and-swap happens right
+   * before the rename, so an owner's save in between is never lost (the write is simply redone).
+   * When the owner edited the companion's own part: a derived note keeps the owner's version as a
+   * conflict copy and is regenerated; any other note keeps the owner's edit and puts the companion's new
+   * version in a conflict copy, unless the companion only changes properties and the owner only the body.
    */
-  writeCompanionNote<K extends KindName>(kind: K, frontmatter: Frontmatter<K>, body: string, opts: { path?: string } = {}): { path: string; outcome: WriteOutcome } {
+  writeCompanionNote<K extends KindName>(
+    kind: K, frontmatter: Frontmatter<K>, body: string,
+    /** `ownerAsked`: the owner asked for this change of the note as it is now (an answer's effect): their edits are its new baseline. */
+    opts: { path?: string; ownerAsked?: boolean } = {},
+  ): { path: string; outcome: WriteOutcome } {
     const spec = kindSpec(kind);
     if (spec.owner !== 'companion') throw new Error(`${kind} notes are the owner's: the companion does not write them`);
     const path = opts.path ?? this.pathFor(kind, frontmatter);
     const fm: Record<string, unknown> = { [KIND_KEY]: kind, ...(frontmatter as Record<string, unknown>) };
     delete fm[HASH_KEY];
+    delete fm[WROTE_KEY];
     const check = validateFrontmatter(fm);
     if (!check.ok) throw new Error(`${path}: would write invalid ${kind}: ${check.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
-    const ownerKeys = spec.otherSideMay;
-    const hash = contentHash(fm, body, ownerKeys);
     const abs = this.abs(path);
+    const generated = splitOwnerSection(body).generated;
+    const fresh = joinOwnerSection(generated, undefined, spec.derived === true);
     // Create-only when nothing is there (a race with another writer falls through to the update path).
-    if (!existsSync(abs) && atomicCreate(abs, renderNote({ ...fm, [HASH_KEY]: hash }, body))) {
+    if (!existsSync(abs) && atomicCreate(abs, renderNote({ ...fm, ...companionStamp(spec, fm, fresh) }, fresh))) {
       this.written(path);
       return { path, outcome: 'created' };
     }
-    let raw: Buffer;
-    let current: Note;
-    try {
-      raw = readFileSync(abs);
-      current = this.parse(path, raw);
-    } catch {
-      return this.conflict(path, fm, hash, body);
-    }
-    const cur = current.frontmatter;
-    if (cur[KIND_KEY] !== kind || cur[HASH_KEY] !== contentHash(cur, current.body, ownerKeys)) {
-      return this.conflict(path, fm, hash, body);
-    }
-    if (cur[HASH_KEY] === hash) return { path, outcome: 'unchanged' };
-    const merged: Record<string, unknown> = { ...fm };
-    for (const k of ownerKeys) if (cur[k] !== undefined && cur[k] !== null) merged[k] = cur[k];
-    // Compare again right before replacing: the owner may have saved in between.
-    if (!readFileSync(abs).equals(raw)) return this.conflict(path, fm, hash, body);
-    atomicReplace(abs, renderNote({ ...merged, [HASH_KEY]: hash }, body));
-    this.written(path);
-    return { path, outcome: 'updated' };
+    return this.update(path, spec, (cur) => ({ fm, generated, keepBody: false, cur, ownerAsked: opts.ownerAsked === true }));
   }
 
-  private conflict(path: string, fm: Record<string, unknown>, hash: string, body: string): { path: string; outcome: WriteOutcome } {
+  /**
+   * Sets some of a companion note's properties, its body untouched (resolving a queue item, linking a
+   * mail to its counterparty). Keys the owner may change follow the owner-safe rule.
+   */
+  updateCompanionKeys(path: string, patch: Record<string, unknown>): { path: string; outcome: WriteOutcome } {
+    let cur: Note;
+    try {
+      cur = this.readNote(path);
+    } catch (e) {
+      throw new Error(`${path}: cannot update: ${(e as Error).message}`);
+    }
+    const spec = kindSpec(String(cur.frontmatter[KIND_KEY]));
+    if (!spec || spec.owner !== 'companion') throw new Error(`${path}: not a companion note: the companion does not write it`);
+    return this.update(path, spec, (now) => {
+      const fm: Record<string, unknown> = {};
+      for (const k of companionKeys(spec)) if (now.frontmatter[k] !== undefined) fm[k] = now.frontmatter[k];
+      // The owner's keys as the companion last meant them, so an unpatched one is never "revised".
+      for (const k of spec.otherSideMay) if (now.frontmatter[k] !== undefined) fm[k] = now.frontmatter[k];
+      for (const [k, v] of Object.entries(patch)) fm[k] = v;
+      const check = validateFrontmatter(fm);
+      if (!check.ok) throw new Error(`${path}: would write invalid ${spec.kind}: ${check.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+      return { fm, generated: '', keepBody: true, cur: now, patched: new Set(Object.keys(patch)) };
+    });
+  }
+
+  /** True when someone other than the companion changed the companion's part of this note since it wrote it. */
+  editedByOwner(path: string): boolean {
+    const cur = this.readNote(path);
+    const spec = kindSpec(String(cur.frontmatter[KIND_KEY]));
+    if (!spec) return true;
+    return cur.frontmatter[HASH_KEY] !== companionHash(spec, cur.frontmatter, splitOwnerSection(cur.body).generated);
+  }
+
+  /** Called when the owner's edit of a derived note was kept as a conflict copy before regenerating it. */
+  onOwnerCopy(listener: (path: string, copy: string) => void): void {
+    this.ownerCopyListeners.push(listener);
+  }
+
+  private update(
+    path: string,
+    spec: KindSpec,
+    plan: (cur: Note) => { fm: Record<string, unknown>; generated: string; keepBody: boolean; cur: Note; patched?: Set<string>; ownerAsked?: boolean },
+  ): { path: string; outcome: WriteOutcome } {
+    const abs = this.abs(path);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      let raw: Buffer;
+      let cur: Note;
+      try {
+        raw = readFileSync(abs);
+        cur = this.parse(path, raw);
+      } catch {
+        // Unparseable now (the owner is mid-edit, or broke the block): theirs stands, ours goes beside it.
+        const p = plan({ path, frontmatter: {}, body: '', hash: '' });
+        return this.conflict(path, p.fm, joinOwnerSection(p.generated, undefined, spec.derived === true), spec);
+      }
+      const p = plan(cur);
+      const curFm = cur.frontmatter;
+      const { generated: curGenerated, owner: ownerSection } = splitOwnerSection(cur.body);
+      const recorded = typeof curFm[HASH_KEY] === 'string' ? (curFm[HASH_KEY] as string) : '';
+      const actual = companionHash(spec, curFm, curGenerated);
+      const sameKind = curFm[KIND_KEY] === spec.kind;
+      const fmEdited = !sameKind || recorded.slice(0, 16) !== actual.slice(0, 16);
+      const bodyEdited = recorded.slice(16) !== actual.slice(16);
+      const generated = p.keepBody ? curGenerated : p.generated;
+      const next = companionHash(spec, p.fm, generated);
+      let keepOwnerBody = false;
+      if ((fmEdited || bodyEdited) && !(p.ownerAsked && sameKind)) {
+        if (spec.derived && sameKind) {
+          // The note the owner opens must stay current: their version is kept beside it, once.
+          const copy = this.saveOwnerCopy(path, raw);
+          for (const l of this.ownerCopyListeners) l(path, copy);
+        } else if (!fmEdited && (p.keepBody || next.slice(16) === recorded.slice(16))) {
+          keepOwnerBody = true; // the owner changed the body, the companion only properties: both stand
+        } else {
+          return this.conflict(path, p.fm, joinOwnerSection(generated, undefined, spec.derived === true), spec);
+        }
+      }
+      // Owner's keys: the companion's new value only where the key still holds what it last wrote.
+      const wroteBefore = parseWrote(curFm[WROTE_KEY]);
+      const wrote = new Map<string, string>();
+      const merged: Record<string, unknown> = { ...p.fm };
+      for (const k of spec.otherSideMay) {
+        const last = wroteBefore?.get(k);
+        // Without a record (a note from before the rule) a value there counts as the owner's.
+        const ownerChanged = last !== undefined ? valueDigest(curFm[k]) !== last : curFm[k] !== undefined && curFm[k] !== null;
+        const untouched = p.patched !== undefined && !p.patched.has(k);
+        if (ownerChanged || untouched) {
+          if (curFm[k] === undefined) delete merged[k];
+          else merged[k] = curFm[k];
+          // No record: `?` never matches a value, so the companion will not take the key over later.
+          wrote.set(k, last ?? (valueDigest(curFm[k]) === '-' ? '-' : '?'));
+        } else wrote.set(k, valueDigest(p.fm[k]));
+      }
+      // Properties that are not the kind's (the owner's own, tags, a stable id) stay as they are.
+      const kindKeys = new Set([...companionKeys(spec), ...spec.otherSideMay, HASH_KEY, WROTE_KEY]);
+      for (const [k, v] of Object.entries(curFm)) if (!kindKeys.has(k) && merged[k] === undefined) merged[k] = v;
+      const hash = keepOwnerBody ? next.slice(0, 16) + recorded.slice(16) : next;
+      const text = renderNote(
+        { ...merged, [HASH_KEY]: hash, [WROTE_KEY]: formatWrote(wrote) },
+        keepOwnerBody || p.keepBody ? cur.body : joinOwnerSection(generated, ownerSection, spec.derived === true),
+      );
+      if (Buffer.byteLength(text) === raw.length && Buffer.from(text).equals(raw)) return { path, outcome: 'unchanged' };
+      if (atomicReplaceIf(abs, text, raw)) {
+        this.written(path);
+        return { path, outcome: 'updated' };
+      }
+      // The file changed between the read and the rename (the owner saved): read it again and redo.
+    }
+    throw new Error(`${path}: changed on every attempt to update it; try again later`);
+  }
+
+  /** The owner's edited version of a derived note, kept once as `<name> (edited <stamp>).md`. */
+  private saveOwnerCopy(path: string, raw: Buffer): string {
+    const base = path.slice(0, -3);
+    const digest = createHash('sha256').update(raw).digest('hex').slice(0, 6);
+    const copy = `${base} (your edit ${digest}).md`;
+    let note: Note;
+    try {
+      note = this.parse(copy, raw);
+    } catch {
+      atomicCreate(this.abs(copy), raw);
+      this.written(copy);
+      return copy;
+    }
+    // Marked as a copy, so it is never read as the kind it copies.
+    if (atomicCreate(this.abs(copy), renderNote({ ...note.frontmatter, [CONFLICT_KEY]: linkTo(base.split('/').pop()!) }, note.body))) this.written(copy);
+    return copy;
+  }
+
+  private conflict(path: string, fm: Record<string, unknown>, body: string, spec: KindSpec): { path: string; outcome: WriteOutcome } {
     const stamp = this.stamp().replace(/[-:]/g, '').replace('T', ' ');
     const base = path.slice(0, -3);
+    const text = renderNote({ ...fm, ...companionStamp(spec, fm, body), [CONFLICT_KEY]: linkTo(base.split('/').pop()!) }, body);
     let copy = `${base} (conflict ${stamp}).md`;
-    for (let n = 2; !atomicCreate(this.abs(copy), renderNote({ ...fm, [HASH_KEY]: hash }, body)); n++) {
-      copy = `${base} (conflict ${stamp} ${n}).md`;
-    }
+    for (let n = 2; !atomicCreate(this.abs(copy), text); n++) copy = `${base} (conflict ${stamp} ${n}).md`;
     this.written(copy);
     return { path: copy, outcome: 'conflict' };
   }
@@ -197,6 +319,18 @@ export class Vault {
       this.written(candidate);
       return candidate;
     }
+  }
+
+  /** Deletes a file the companion is told to delete (an answer's effect); false when it was already gone. */
+  removeFile(rel: string): boolean {
+    try {
+      unlinkSync(this.abs(rel));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+    this.written(rel);
+    return true;
   }
 
   /** Files under a folder (vault-relative), skipping hidden entries and temp files. */

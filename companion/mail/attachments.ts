@@ -4,14 +4,25 @@
 import { joinVaultPath, safeFileName } from '../../contract/index.ts';
 import { extensionFor } from './message.ts';
 
-/** Safe, unique names for a message's attachments, in order. `../../x` becomes `x`. */
+/**
+ * Files Obsidian or the companion would read as notes or views: an attachment never may be one (a mailed
+ * "Payment approval.md" claiming to be a decision), so these get `.txt` added and stay inert text.
+ */
+const NOTE_EXTENSIONS = /\.(md|markdown|canvas|base)$/i;
+
+export function inertName(name: string): string {
+  return NOTE_EXTENSIONS.test(name) ? `${name}.txt` : name;
+}
+
+/** Safe, unique names for a message's attachments, in order. `../../x` becomes `x`; a note becomes `.txt`. */
 export function attachmentFileNames(raw: readonly { name: string; contentType: string }[]): string[] {
   const used = new Set<string>();
   return raw.map((a, i) => {
     // Keep only the last path segment of either separator, then let safeFileName strip the rest.
     const last = a.name.split(/[\\/]/).filter((s) => s !== '' && s !== '.' && s !== '..').pop() ?? '';
-    let name = safeFileName(last, 100);
+    let name = safeFileName(last, 96);
     if (name === 'untitled') name = `attachment-${i + 1}${extensionFor(a.contentType)}`;
+    name = inertName(name);
     let unique = name;
     const dot = name.lastIndexOf('.') > 0 ? name.lastIndexOf('.') : name.length;
     for (let n = 2; used.has(unique.toLowerCase()); n++) unique = `${name.slice(0, dot)} (${n})${name.slice(dot)}`;

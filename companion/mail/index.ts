@@ -2,7 +2,7 @@
 import type { Job, JobContext, JobResult } from '../core/job.ts';
 import { AccountError, parseAccounts, type MailAccount } from './accounts.ts';
 import { emlImporter, mboxImporter } from './importers.ts';
-import { mailEnv } from './pipeline.ts';
+import { mailEnv, relinkMail } from './pipeline.ts';
 
 /** IMAP (imapflow, mailparser: a quarter second and 20 MB) is loaded when an account is synced, not by every command. */
 const imap = () => import('./sync.ts');
@@ -11,6 +11,15 @@ export const MAIL_IMPORTERS = [emlImporter, mboxImporter] as const;
 
 function accounts(ctx: JobContext): MailAccount[] {
   return parseAccounts(ctx.settings.rules('mail_accounts'), ctx.settings.string('mail_mailboxes'));
+}
+
+/** The owner's addresses of the configured accounts (none when the accounts note is wrong: that is reported elsewhere). */
+function ownAddresses(ctx: JobContext): string[] {
+  try {
+    return accounts(ctx).map((a) => a.address);
+  } catch {
+    return [];
+  }
 }
 
 /** The live loop: every account served until the signal aborts. */
@@ -41,9 +50,14 @@ export async function syncMailOnce(ctx: JobContext, opts: { imap: boolean }): Pr
     throw e;
   }
   const counts: Record<string, number> = { mail: imported.counts.mail ?? 0, mail_known: imported.counts.mail_known ?? 0, quarantined: imported.quarantined };
+  // Mail of a counterparty created since (an accepted proposal) is linked without a re-import.
+  const linked = relinkMail(ctx, ownAddresses(ctx));
   if (list.length === 0 && imported.imported === 0 && imported.quarantined === 0) {
-    return { status: 'skipped', summary: 'no mail account configured' };
+    return linked > 0
+      ? { status: 'ok', summary: `${linked} message(s) linked to counterparties; no mail account configured`, counts: { linked } }
+      : { status: 'skipped', summary: 'no mail account configured' };
   }
+  if (linked) counts.linked = linked;
   const problems: string[] = [];
   if (list.length) {
     const env = mailEnv(ctx, list.map((a) => a.address));
@@ -61,6 +75,7 @@ export async function syncMailOnce(ctx: JobContext, opts: { imap: boolean }): Pr
     }
   }
   const parts = [`${counts.mail} new message(s)`];
+  if (linked) parts.push(`${linked} linked to counterparties`);
   if (imported.imported) parts.push(`${imported.imported} file(s) imported`);
   if (imported.quarantined) parts.push(`${imported.quarantined} quarantined`);
   if (counts.unreadable) parts.push(`${counts.unreadable} unreadable`);

@@ -27,6 +27,8 @@ export interface LogEntry {
   /** Sender display name and address, for a proposal's prefill. */
   n?: string;
   f?: string;
+  /** Identifiers the message states about its sender (a tax id or account in the signature). */
+  x?: string[];
   /** Why no note was made. */
   err?: string;
 }
@@ -37,6 +39,7 @@ const boxKey = (a: string, m: string, v: number) => `${a}\u0000${m}\u0000${v}`;
 export interface DomainSeen {
   names: Set<string>;
   emails: Set<string>;
+  identifiers: Set<string>;
   /** Notes of distinct messages: its size is the count. */
   notes: Set<string>;
 }
@@ -104,9 +107,10 @@ export class IngestLog {
       if (mid && !this.messageIds.has(mid)) this.messageIds.set(mid, hash);
     }
     if (e.d && e.p) {
-      const seen = this.domains.get(e.d) ?? { names: new Set<string>(), emails: new Set<string>(), notes: new Set<string>() };
+      const seen = this.domains.get(e.d) ?? { names: new Set<string>(), emails: new Set<string>(), identifiers: new Set<string>(), notes: new Set<string>() };
       if (e.n) seen.names.add(e.n);
       if (e.f) seen.emails.add(e.f);
+      for (const x of e.x ?? []) seen.identifiers.add(x);
       seen.notes.add(e.p);
       this.domains.set(e.d, seen);
     }

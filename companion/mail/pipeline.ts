@@ -3,10 +3,11 @@
 // time, and only then is the batch logged as ingested. The counterparty is resolved, and a second
 // message from an unknown business domain files one counterparty proposal.
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { contentHash } from '../core/frontmatter.ts';
+import { companionStamp } from '../core/frontmatter.ts';
 import { crashPoint } from '../core/crash-points.ts';
+import { whenCounterpartiesChanged } from '../core/relink.ts';
 import type { JobContext } from '../core/job.ts';
-import { kindSpec, linkTo } from '../../contract/index.ts';
+import { identifiersInText, identifiersOf, kindSpec, linkTo, nameIdentifier } from '../../contract/index.ts';
 import { attachmentFileNames, attachmentFolder, formatSize } from './attachments.ts';
 import {
   DEFAULT_FREE_MAIL_DOMAINS, domainOf, otherParties, proposalDomain, proposedName, resolveCounterparty,
@@ -20,6 +21,8 @@ import { discardNotes, linkNotes, stageFile, stageNote, writeRoom, type StagedNo
 
 export interface MailEnv {
   ctx: JobContext;
+  /** The business's own tax id and accounts: never taken as a sender's. */
+  ownIdentifiers: ReadonlySet<string>;
   log: IngestLog;
   own: OwnIdentity;
   freeMail: ReadonlySet<string>;
@@ -42,8 +45,11 @@ export function mailEnv(ctx: JobContext, ownAddresses: readonly string[]): MailE
       if (!freeMail.has(domainOf(a))) own.domains.add(domainOf(a));
     } else own.domains.add(a);
   }
+  const profile = ctx.index.byKind('business_profile')[0]?.frontmatter;
+  const ownIdentifiers = new Set(identifiersOf({ tax_id: typeof profile?.tax_id === 'string' ? profile.tax_id : undefined, accounts: Array.isArray(profile?.own_accounts) ? (profile.own_accounts as string[]) : [] }));
   return {
     ctx,
+    ownIdentifiers,
     log: ingestLogFor(ctx),
     own,
     freeMail,
@@ -142,13 +148,14 @@ export async function prepareMessage(env: MailEnv, content: MailContent, origin:
     if (content.attachments.length) input.attachments = await saveAttachments(env, content, attachmentFolder(ctx.settings.string('attachments_folder'), noteName(path), date), files);
     const { frontmatter, body } = renderMail(input);
     const fm: Record<string, unknown> = { ...frontmatter };
-    fm.aios_hash = contentHash(fm, body, kindSpec('mail_message').otherSideMay);
+    Object.assign(fm, companionStamp(kindSpec('mail_message'), fm, body));
 
     domain = cp ? undefined : proposalDomain(parties, content.list, env.freeMail, env.own);
     const sender = parties.find((p) => domainOf(p.address) === domain);
+    const stated = domain ? identifiersInText(body, env.ownIdentifiers) : [];
     entry = {
       ...id, k: key, p: path,
-      ...(domain ? { d: domain, ...(sender?.name ? { n: sender.name } : {}), ...(sender ? { f: sender.address } : {}) } : {}),
+      ...(domain ? { d: domain, ...(sender?.name ? { n: sender.name } : {}), ...(sender ? { f: sender.address } : {}), ...(stated.length ? { x: stated } : {}) } : {}),
     };
     // The note's temp file is written and fsync'd in the background from here; the batch links it.
     await writeRoom();
@@ -236,10 +243,14 @@ export async function commitPrepared(env: MailEnv, items: readonly Prepared[]): 
         kind: 'mail_duplicate',
         title: `Two versions of the mail "${plainTitle(p.duplicate.subject).slice(0, 60) || '(no subject)'}"`,
         why: 'Two messages carry the same Message-ID but different text; one may be a copy rewritten by a server, or a different mail.',
-        options: ['Keep both', 'Delete the newer note'],
+        options: [
+          { id: 'keep_both', text: 'Keep both' },
+          { id: 'delete_newer', text: 'Delete the newer note' },
+        ],
         severity: 'low',
         module: 'mail',
         evidence: [...(first ? [linkTo(noteName(first))] : []), linkTo(noteName(p.note.path))],
+        targets: [`note:${p.note.path}`],
       });
     }
   }
@@ -280,16 +291,48 @@ async function maybePropose(env: MailEnv, domain: string): Promise<void> {
   const seen = env.log.domains.get(domain);
   if (!seen || seen.notes.size < 2) return;
   const notes = [...seen.notes].slice(0, 5).map((p) => linkTo(noteName(p)));
+  const name = proposedName(domain, [...seen.names]);
+  const stated = [...seen.identifiers];
+  const taxes = stated.filter((i) => i.startsWith('tax:'));
+  const nameId = nameIdentifier(name);
   await env.ctx.addProposal({
     proposal_type: 'counterparty',
     finding_key: `domain:${domain}`,
-    proposed_name: proposedName(domain, [...seen.names]),
+    proposed_name: name,
     source: 'mail',
     emails: [...seen.emails].slice(0, 10),
     domains: [domain],
+    // What the mail states about the firm (its tax id, its accounts) and its name: a pass over the bank
+    // that sees the same firm merges into this proposal instead of filing a second one.
+    identifiers: [...stated, ...(nameId ? [nameId] : [])],
+    ...(taxes.length === 1 ? { tax_id: taxes[0]!.slice(4) } : {}),
+    accounts: stated.filter((i) => i.startsWith('account:')).map((i) => i.slice(8)),
     evidence: notes,
     details: `${seen.notes.size} messages from ${domain}, which matches no counterparty.`,
   });
   // Filed now, or found filed (or refused) before: either way never asked again by this process.
   env.log.proposed.add(domain);
+}
+
+/** Links mail notes that name no counterparty to one a counterparty note now matches (a proposal was accepted). */
+export function relinkMail(ctx: JobContext, ownAddresses: readonly string[]): number {
+  return whenCounterpartiesChanged(ctx, () => {
+    const env = mailEnv(ctx, ownAddresses);
+    let linked = 0;
+    for (const e of ctx.index.byKind('mail_message')) {
+      const f = e.frontmatter;
+      if (f.counterparty) continue;
+      const addr = (a: unknown, name?: unknown) => ({ address: String(a).toLowerCase(), name: typeof name === 'string' ? name : '' });
+      const parties = otherParties({
+        from: typeof f.from === 'string' && f.from ? addr(f.from, f.from_name) : undefined,
+        to: ((f.to as string[] | undefined) ?? []).map((a) => addr(a)),
+        cc: ((f.cc as string[] | undefined) ?? []).map((a) => addr(a)),
+      }, env.own);
+      const cp = resolveCounterparty(parties, env.counterparties, env.freeMail);
+      if (!cp) continue;
+      const r = ctx.vault.updateCompanionKeys(e.path, { counterparty: linkTo(cp.note) });
+      if (r.outcome === 'updated' && ctx.index.get(e.path)?.frontmatter.counterparty) linked++;
+    }
+    return linked;
+  });
 }

@@ -8,7 +8,9 @@ import { LearnerStore } from './learner-store.ts';
 import { parsePriceTable } from './prices.ts';
 import { OllamaProvider } from './providers/ollama.ts';
 import { OpenAIProvider } from './providers/openai.ts';
+import { businessCountries } from './redact.ts';
 import { Router, configFromSettings } from './router.ts';
+import { applyOverrides, readOverrides } from './decisions.ts';
 import type { ChatProvider } from '../core/models.ts';
 
 export type { ModelService, ModelResult, Classification, Summary, Draft, Tier, TaskKind, LabelledExample } from '../core/models.ts';
@@ -43,7 +45,8 @@ export function createModels(ctx: ContextParts, module: string, opts: CreateMode
   const local = opts.local === null ? undefined : (opts.local ?? (host ? new OllamaProvider({ host, probeTimeoutMs: s.number('ollama_probe_seconds') * 1000 }) : undefined));
   const cloud = opts.cloud === null ? undefined : (opts.cloud ?? new OpenAIProvider({ baseURL: s.string('openai_base_url'), apiKey: ctx.secrets.get('openai_api_key') }));
   return new Router({
-    config: configFromSettings(s),
+    // An owner's answer about the budget applies until its week ends, on top of the settings.
+    config: applyOverrides(configFromSettings(s), readOverrides(state), ctx.clock.localDate()),
     ledger: new CostLedger(state),
     clock: ctx.clock,
     log: ctx.log,
@@ -57,5 +60,7 @@ export function createModels(ctx: ContextParts, module: string, opts: CreateMode
     reportHealth: (src, h) => ctx.reportHealth(src, h),
     signal: ctx.signal,
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    // Redaction looks for the identifier formats of the business's own countries (plus the generic ones).
+    countries: businessCountries(ctx.index.byKind('business_profile')[0]?.frontmatter),
   });
 }

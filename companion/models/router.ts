@@ -68,6 +68,8 @@ export interface RouterDeps {
   reportHealth?: (source: string, health: SourceHealth) => void;
   signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
+  /** ISO codes of the business's countries: which local identifier formats redaction looks for (all when absent). */
+  countries?: readonly string[];
 }
 
 /** A price used when the price table has no row for a cloud model: deliberately high, so the budget errs on the safe side. */
@@ -241,7 +243,7 @@ export class Router implements ModelService {
     const cloud = this.deps.cloud!;
     const model = this.cfg.cloudModel;
     const spec = this.spec(run);
-    const redactor = new Redactor();
+    const redactor = new Redactor({ countries: this.deps.countries });
     const safe: Prompt = { system: redactor.redact(spec.prompt.system), user: redactor.redact(spec.prompt.user) };
     const redacted = redactor.map.size;
     let prompt = safe;
@@ -321,7 +323,12 @@ export class Router implements ModelService {
       kind: 'budget_exhausted',
       title: `Model budget for ${week.week} is spent`,
       why: `Cloud model calls this week cost $${spent} of the $${this.cfg.weeklyBudgetUsd} weekly budget. Hard tasks (such as ${run.task.kind} for ${this.moduleOf(run)}) wait until you decide.`,
-      options: ['Raise weekly_budget_usd in the settings', 'Run hard tasks locally this week (budget_exhausted: local)', 'Wait until next week'],
+      options: [
+        { id: 'raise_budget', text: 'Allow one more weekly budget this week' },
+        { id: 'local_this_week', text: 'Run hard tasks locally for the rest of this week' },
+        { id: 'wait', text: 'Wait until next week' },
+      ],
+      targets: [`week:${week.week}:${week.end}`],
       severity: 'medium',
       module: 'models',
       details: `Week ${week.week} (${week.start} to ${week.end}). Local work goes on as usual; see the cost report for the calls.`,

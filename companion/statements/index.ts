@@ -9,8 +9,9 @@ import { parseMt940 } from './parsers/mt940.ts';
 import { parseOfx } from './parsers/ofx.ts';
 import { parseCsv, profilesFromRules, type CsvProfile } from './parsers/csv.ts';
 import { sniffStatement, type SniffedFormat } from './parsers/sniff.ts';
-import { mergeStatements, openState } from './merge.ts';
+import { mergeStatements, openState, relinkLedgers } from './merge.ts';
 import { recomputeCash } from './position.ts';
+import { withdrawnHashes } from './decisions.ts';
 
 function ownerProfiles(ctx: JobContext): CsvProfile[] {
   try {
@@ -37,6 +38,9 @@ function importerFor(format: SniffedFormat, label: string): Importer {
     format: label,
     sniff: (head) => sniffStatement(head) === format,
     async import(file: ImportFile, ctx: JobContext) {
+      if (withdrawnHashes(ctx).has(file.sha256)) {
+        throw new ImportError('you withdrew this statement earlier (its balances did not add up), so it is not imported again; drop a corrected statement instead', label);
+      }
       let parsed: ParsedStatement[];
       try {
         parsed = parseStatementFile(format, file.absPath, file.name, format === 'csv' ? ownerProfiles(ctx) : []);
@@ -64,18 +68,22 @@ export const statementImporters: readonly Importer[] = [
 export const statementsJob: Job = {
   name: 'statements',
   description: 'Imports bank statements (1C, CAMT.053/.052, MT940, OFX, CSV) into the monthly ledgers and recomputes the cash position.',
-  triggers: [{ kind: 'import' }],
+  // A new counterparty note links the ledger rows it matches without a re-import.
+  triggers: [{ kind: 'import' }, { kind: 'notes', kinds: ['counterparty'] }],
   importers: statementImporters,
   async run(ctx) {
     const summary = await ctx.importFiles(statementImporters);
-    if (summary.imported === 0 && summary.quarantined === 0) return { status: 'skipped', summary: 'no statements waiting' };
+    const linked = relinkLedgers(ctx);
+    if (summary.imported === 0 && summary.quarantined === 0) {
+      return linked ? { status: 'ok', summary: `${linked} ledger row(s) linked to counterparties`, counts: { linked } } : { status: 'skipped', summary: 'no statements waiting' };
+    }
     const c = summary.counts;
     return {
       status: summary.imported > 0 ? 'ok' : 'failed',
       summary: `${summary.imported} statement file(s) imported, ${c.new ?? 0} new transactions, ${c.duplicates ?? 0} duplicates skipped` +
         `${c.mismatches ? `, ${c.mismatches} balance mismatch(es) raised` : ''}${c.doubts ? `, ${c.doubts} possible duplicate(s) asked` : ''}` +
-        `${summary.quarantined ? `, ${summary.quarantined} quarantined` : ''}`,
-      counts: { imported: summary.imported, quarantined: summary.quarantined, ...c },
+        `${summary.quarantined ? `, ${summary.quarantined} quarantined` : ''}${linked ? `, ${linked} ledger row(s) linked` : ''}`,
+      counts: { imported: summary.imported, quarantined: summary.quarantined, linked, ...c },
     };
   },
 };

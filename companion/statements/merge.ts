@@ -9,7 +9,9 @@ import type { JobContext } from '../core/job.ts';
 import type { ParsedStatement, StatementEntry } from './model.ts';
 import { checkBalances } from './balance.ts';
 import { keyEntries, planMerge, type ExistingRow } from './dedup.ts';
-import { compareRows, insertLedgerRows, ledgerBody, type LedgerRow } from '../../contract/ledger.ts';
+import { compareRows, insertLedgerRows, ledgerBody, parseLedgerRows, parseRemovedRows, type LedgerRow } from '../../contract/ledger.ts';
+import { WIKILINK_RE, nameIdentifier, type Frontmatter } from '../../contract/index.ts';
+import { whenCounterpartiesChanged } from '../core/relink.ts';
 import { LedgerStore, settlePending, shiftMonth, sortStatements } from './store.ts';
 
 export const STATEMENT_ROWS_MAX = 500;
@@ -83,10 +85,15 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
       kind: 'balance_mismatch',
       title: `Statement ${st.account} ${st.periodStart} to ${st.periodEnd}: balances do not add up`,
       why: `Opening balance plus the movements does not give the closing balance the bank states in ${source.name}. The transactions were imported; the balance is marked unconfirmed until this is settled.`,
-      options: ['Accept the statement as it is', 'Ask the bank for a corrected statement', 'Delete the imported statement and its rows'],
+      options: [
+        { id: 'accept', text: 'Accept the statement as it is' },
+        { id: 'ask_bank', text: 'Keep it unconfirmed: I will ask the bank for a corrected statement' },
+        { id: 'withdraw', text: 'Quarantine the statement and take its rows out of the ledger' },
+      ],
       severity: 'high',
       module: 'statements',
       evidence: [linkTo(noteName)],
+      targets: [`statement:${notePathFor}`, `account:${st.account}`, `file:${source.sha256}`],
       details: check.problems.map((p) => `- ${p}`).join('\n'),
     });
   }
@@ -106,7 +113,7 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
   for (const k of keyed) touched.add(k.entry.bookingDate.slice(0, 7));
   state.loadMonths(st.account, window([...touched].map((m) => `${m}-01`)));
   const nearby: ExistingRow[] = [];
-  for (const m of touched) for (const r of acct.rows.get(m) ?? []) nearby.push({ key: r.key, date: r.date, amount: r.amount, statement: r.statement, hasBankId: r.key.startsWith('b:') });
+  for (const m of touched) for (const r of acct.rows.get(m) ?? []) if (!r.removed) nearby.push({ key: r.key, date: r.date, amount: r.amount, statement: r.statement, hasBankId: r.key.startsWith('b:') });
   const plan = planMerge(keyed, acct.keys, nearby, noteName);
   counts.duplicates += plan.duplicates;
   counts.doubts += plan.doubts.length;
@@ -168,9 +175,13 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
         kind: 'ledger_conflict',
         title: `Ledger ${st.account} ${m} was changed outside AIOS`,
         why: `The ledger note was edited by hand, so the ${rows.length} new row(s) from ${source.name} were written to a copy instead of into it.`,
-        options: ['Copy the new rows into the ledger and delete the copy', 'Keep the ledger as edited and delete the copy'],
+        options: [
+          { id: 'copy_rows', text: 'Copy the new rows into the ledger and delete the copy' },
+          { id: 'keep_edited', text: 'Keep the ledger as edited and delete the copy' },
+        ],
         severity: 'high',
         module: 'statements',
+        targets: [`ledger:${path}`, `copy:${r.path}`],
         evidence: [linkTo(path.slice(0, -3)), linkTo(r.path.slice(0, -3))],
       });
       ctx.log.warn({ path, copy: r.path }, 'ledger note changed outside AIOS: new rows written to a conflict copy');
@@ -183,6 +194,7 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
     const r = await ctx.addProposal({
       proposal_type: 'counterparty', finding_key: key, proposed_name: e.counterpartyName ?? (e.counterpartyTaxId ? `INN ${e.counterpartyTaxId}` : `Account ${e.counterpartyAccount}`),
       source: 'statements', relationship: e.direction === 'in' ? 'client' : 'supplier',
+      ...(e.counterpartyName && nameIdentifier(e.counterpartyName) ? { identifiers: [nameIdentifier(e.counterpartyName)!] } : {}),
       ...(e.counterpartyTaxId ? { tax_id: e.counterpartyTaxId } : {}),
       ...(e.counterpartyAccount ? { accounts: [e.counterpartyAccount] } : {}),
       evidence: [linkTo(noteName)],
@@ -197,10 +209,14 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
       kind: 'possible_duplicate',
       title: `${plan.doubts.length} possible duplicate${plan.doubts.length === 1 ? '' : 's'} in ${st.account} ${st.periodStart} to ${st.periodEnd}`,
       why: 'These rows look like rows already in the ledger but are not certainly the same. They were kept (never merged silently); say which are duplicates.',
-      options: ['Keep all (they are different payments)', 'Remove the listed new rows as duplicates'],
+      options: [
+        { id: 'keep_all', text: 'Keep all (they are different payments)' },
+        { id: 'drop_new', text: 'Remove the listed new rows as duplicates' },
+      ],
       severity: 'medium',
       module: 'statements',
       evidence: [linkTo(noteName)],
+      targets: plan.doubts.map((d) => `row:${state.ledgerPath(st.account, st.currency, d.keyed.entry.bookingDate.slice(0, 7))}#${d.keyed.key}`),
       details: ['| Date | Amount | Text | Why |', '| --- | --- | --- | --- |',
         ...plan.doubts.slice(0, 200).map((d) => `| ${d.keyed.entry.bookingDate} | ${formatMoney(d.keyed.entry.amount)} | ${escapeCell(d.keyed.entry.text.slice(0, 80))} | ${escapeCell(d.reason)} |`)].join('\n'),
     });
@@ -262,4 +278,39 @@ function writeStatementNote(
   } else if (fm.ledgers.length) lines.push('', `Ledgers: ${fm.ledgers.join(', ')}.`);
   const r = ctx.vault.writeCompanionNote('bank_statement', fm as never, lines.join('\n') + '\n', { path });
   ctx.index.noteChanged(r.path);
+}
+
+/**
+ * Links ledger rows that name no counterparty note to one that now matches their tax id, account or
+ * name (a proposal was accepted): the cell is re-rendered, the identifiers stay as they were. A month
+ * the owner edited by hand is left alone.
+ */
+export function relinkLedgers(ctx: JobContext): number {
+  return whenCounterpartiesChanged(ctx, () => {
+    let linked = 0;
+    for (const e of ctx.index.byKind('account_ledger')) {
+      if (ctx.vault.editedByOwner(e.path)) continue;
+      const note = ctx.vault.readNote(e.path);
+      const rows = parseLedgerRows(note.body, e.path);
+      let changed = 0;
+      const next = rows.map((r) => {
+        if (r.own || WIKILINK_RE.test(r.counterparty)) return r;
+        const q: { taxId?: string; account?: string; name?: string } = {};
+        if (r.cpTaxId) q.taxId = r.cpTaxId;
+        if (r.cpAccount) q.account = r.cpAccount;
+        if (r.counterparty) q.name = r.counterparty;
+        const hit = Object.keys(q).length ? ctx.index.findCounterparty(q) : undefined;
+        if (!hit) return r;
+        changed++;
+        return { ...r, counterparty: linkTo(hit.name) };
+      });
+      if (changed === 0) continue;
+      const fm = note.frontmatter as unknown as Frontmatter<'account_ledger'>;
+      const { aios_kind: _k, aios_hash: _h, aios_wrote: _w, ...rest } = fm as Frontmatter<'account_ledger'> & Record<string, unknown>;
+      void _k; void _h; void _w;
+      ctx.vault.writeCompanionNote('account_ledger', rest as Frontmatter<'account_ledger'>, ledgerBody(fm.account, fm.currency, fm.month, next, parseRemovedRows(note.body, e.path)), { path: e.path });
+      linked += changed;
+    }
+    return linked;
+  });
 }

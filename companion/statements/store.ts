@@ -12,7 +12,7 @@ import { atomicReplace } from '../core/atomic.ts';
 import type { Vault } from '../core/vault.ts';
 import type { VaultIndex } from '../core/vault-index.ts';
 import type { StateDir } from '../core/state.ts';
-import { parseLedgerRows } from '../../contract/ledger.ts';
+import { parseLedgerRows, parseRemovedRows } from '../../contract/ledger.ts';
 import { fingerprint } from './dedup.ts';
 import type { DayTotals } from './cash.ts';
 
@@ -21,7 +21,7 @@ export interface StatementRecord {
   end: string;
   opening?: string;
   closing?: string;
-  check: 'ok' | 'mismatch' | 'none';
+  check: 'ok' | 'mismatch' | 'none' | 'accepted';
   note: string;
   imported: string;
 }
@@ -33,7 +33,11 @@ export interface MonthRecord { hash: string; rows: number; inflow: Money; outflo
 interface MonthJson { hash: string; rows: number; inflow: string; outflow: string }
 
 /** What dedup needs of a ledger row. */
-export interface KeyRow { key: string; date: string; amount: Money; statement: string; own: boolean }
+export interface KeyRow {
+  key: string; date: string; amount: Money; statement: string; own: boolean;
+  /** Removed by the owner as a duplicate: known to dedup, counted nowhere. */
+  removed?: boolean;
+}
 
 export interface AccountState {
   currency: string;
@@ -185,6 +189,10 @@ export class LedgerStore {
       addToDay(a, r.date, r.amount, r.own);
       if (r.amount >= 0n) inflow += r.amount; else outflow -= r.amount;
     }
+    for (const r of parseRemovedRows(note.body, path)) {
+      keyRows.push({ key: r.key, date: r.date, amount: r.amount, statement: '', own: false, removed: true });
+      a.keys.set(r.key, fingerprint(r.date, r.amount));
+    }
     a.rows.set(month, keyRows);
     a.months.set(month, { hash: String(note.frontmatter.aios_hash ?? ''), rows: rows.length, inflow, outflow });
     this.dirty.add(`${acct}\t${month}`);
@@ -224,7 +232,7 @@ export class LedgerStore {
     for (const [acct, p] of provisional) {
       const a = this.accounts.get(acct)!;
       const entries = pendingFromStatementNote(this.vault.readNote(p.path).body);
-      const booked = [...a.rows.values()].flat().filter((r) => (imported.get(r.statement) ?? '') >= p.imported);
+      const booked = [...a.rows.values()].flat().filter((r) => !r.removed && (imported.get(r.statement) ?? '') >= p.imported);
       a.pending = settlePending(entries, a.keys, booked);
     }
     for (const acct of this.accounts.keys()) for (const m of this.accounts.get(acct)!.months.keys()) this.dirty.add(`${acct}\t${m}`);
@@ -266,7 +274,7 @@ export class LedgerStore {
       const c = lines[i]!.split('\t');
       if (c[0] === '@') { statements[Number(c[1])] = c[2]!; continue; }
       if (c.length !== 5) return undefined;
-      rows.push({ key: c[0]!, date: c[1]!, amount: BigInt(c[2]!), statement: statements[Number(c[3])] ?? '', own: c[4] === '1' });
+      rows.push({ key: c[0]!, date: c[1]!, amount: BigInt(c[2]!), statement: statements[Number(c[3])] ?? '', own: c[4] === '1', ...(c[4] === 'x' ? { removed: true } : {}) });
     }
     return rows;
   }
@@ -281,7 +289,7 @@ export class LedgerStore {
         statements.set(r.statement, (s = statements.size));
         out.push(`@\t${s}\t${r.statement}`);
       }
-      out.push(`${r.key}\t${r.date}\t${r.amount}\t${s}\t${r.own ? 1 : 0}`);
+      out.push(`${r.key}\t${r.date}\t${r.amount}\t${s}\t${r.removed ? 'x' : r.own ? 1 : 0}`);
     }
     atomicReplace(this.keyFile(account, month), out.join('\n') + '\n');
   }
@@ -307,6 +315,18 @@ export class LedgerStore {
     const rec = this.accounts.get(account)?.months.get(month);
     if (rec) rec.hash = hash;
     this.dirty.add(`${account}\t${month}`);
+  }
+
+  /** Records how a statement's balance check now stands (the owner accepted a mismatch). */
+  setStatementCheck(account: string, note: string, check: StatementRecord['check']): void {
+    const st = this.accounts.get(account)?.statements.find((x) => x.note === note);
+    if (st) st.check = check;
+  }
+
+  /** Forgets a statement the owner withdrew (its rows are taken out of the ledger notes separately). */
+  forgetStatement(account: string, note: string): void {
+    const a = this.accounts.get(account);
+    if (a) a.statements = a.statements.filter((x) => x.note !== note);
   }
 
   monthRecord(account: string, month: string): MonthRecord | undefined {

@@ -36,6 +36,7 @@ export const settingsNote = defineKind({
   otherSideMay: [],
   // Keys are checked against the settings table in settings.ts, not here, so a typo is reported by name.
   schema: z.looseObject({}),
+  singleton: true,
   fileName: () => 'Settings',
 });
 

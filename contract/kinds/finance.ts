@@ -25,8 +25,8 @@ export const bankStatement = defineKind({
     period_end: date,
     opening_balance: amount.optional(),
     closing_balance: amount.optional(),
-    /** `ok`: opening + movements = closing exactly; `mismatch`: raised in the queue; `none`: no balances in the file. */
-    balance_check: z.enum(['ok', 'mismatch', 'none']),
+    /** `ok`: opening + movements = closing exactly; `mismatch`: raised in the queue; `accepted`: a mismatch the owner accepted; `none`: no balances in the file. */
+    balance_check: z.enum(['ok', 'mismatch', 'accepted', 'none']),
     transaction_count: z.number().int().nonnegative(),
     new_transactions: z.number().int().nonnegative(),
     /** CAMT.052 intraday: provisional, kept out of booked balances. */
@@ -67,6 +67,7 @@ export const cashPosition = defineKind({
   folderSetting: 'folder_finance',
   defaultFolder: 'Finance',
   owner: 'companion',
+  derived: true,
   otherSideMay: ['tags'],
   schema: z.object({
     as_of: datetime,
@@ -78,6 +79,7 @@ export const cashPosition = defineKind({
     stale_accounts: z.number().int().nonnegative().default(0),
     rates_note: wikilink.optional(),
   }),
+  singleton: true,
   fileName: () => 'Cash position',
 });
 
@@ -104,6 +106,7 @@ export const reconciliationReport = defineKind({
   folderSetting: 'folder_reconciliation',
   defaultFolder: 'Finance/Reconciliation',
   owner: 'companion',
+  derived: true,
   otherSideMay: ['tags'],
   schema: z.object({
     period_start: date,

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineKind } from '../kind.ts';
 import { amount, confidential, currency, date, datetime, email, nonEmpty, wikilink } from '../properties.ts';
-import { safeFileName, shortHash } from '../names.ts';
+import { normaliseCompanyName, safeFileName, shortHash } from '../names.ts';
 import { linkTarget } from '../properties.ts';
 
 export const counterparty = defineKind({
@@ -78,30 +78,101 @@ export const invoice = defineKind({
   fileName: (fm) => safeFileName(`${fm.issued} ${fm.direction === 'incoming' ? 'In' : 'Out'} ${fm.number} ${linkTarget(fm.counterparty) ?? ''}`),
 });
 
+/**
+ * `email:`, `domain:`, `tax:`, `account:`, `telegram:`, `contract:` and `name:` followed by the normalised
+ * value. A name (legal form and quotes dropped) is the weakest: it merges proposals, nothing more.
+ */
+export const IDENTIFIER_RE = /^(email|domain|tax|account|telegram|contract|name):\S.*$/;
+
+/** The `name:` identifier of a firm's name. */
+export function nameIdentifier(name: string): string | undefined {
+  const n = normaliseCompanyName(name);
+  return n.length >= 3 ? `name:${n}` : undefined;
+}
+
+/** ISO 13616 check of an IBAN (mod 97), so an unlabelled one in a text is taken only when it is real. */
+export function validIban(raw: string): boolean {
+  const s = raw.replace(/\s/g, '').toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s)) return false;
+  const moved = s.slice(4) + s.slice(0, 4);
+  let rem = 0;
+  for (const ch of moved) {
+    const v = ch >= 'A' ? String(ch.charCodeAt(0) - 55) : ch;
+    for (const d of v) rem = (rem * 10 + Number(d)) % 97;
+  }
+  return rem === 1;
+}
+
+/**
+ * Identifiers a text states about its writer: a tax id after its label (ИНН, INN, USt-IdNr, VAT),
+ * a Russian account after its label (р/с, расчётный счёт), a valid IBAN. `exclude` drops the
+ * business's own (a mail quoting our details back). Only unambiguous findings: one tax id at most.
+ */
+export function identifiersInText(text: string, exclude: ReadonlySet<string> = new Set()): string[] {
+  const taxes = new Set<string>();
+  for (const m of text.matchAll(/(?:ИНН|INN)(?:\s*\/\s*КПП)?\s*[:№#]?\s*(\d{10}|\d{12})(?!\d)/giu)) taxes.add(`tax:${m[1]}`);
+  for (const m of text.matchAll(/(?:USt-?Id(?:Nr)?\.?|VAT(?:\s*(?:ID|No\.?|number))?)\s*[:#]?\s*([A-Z]{2}\s?[0-9A-Z]{8,12})\b/g)) taxes.add(`tax:${m[1]!.replace(/\s/g, '')}`);
+  const accounts = new Set<string>();
+  for (const m of text.matchAll(/(?:р\/с|р\/сч|р\.\s?с\.|расч[её]тный\s+сч[её]т|сч[её]т\s+получателя)\s*[:№#]?\s*((?:\d[\s.]?){19}\d)(?!\d)/giu)) accounts.add(`account:${m[1]!.replace(/[\s.]/g, '')}`);
+  for (const m of text.matchAll(/\b([A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?)\b/g)) if (validIban(m[1]!)) accounts.add(`account:${m[1]!.replace(/\s/g, '')}`);
+  const foreignTax = [...taxes].filter((t) => !exclude.has(t));
+  const foreignAccounts = [...accounts].filter((a) => !exclude.has(a));
+  return [...(foreignTax.length === 1 ? foreignTax : []), ...(foreignAccounts.length <= 2 ? foreignAccounts : [])];
+}
+
+/** Every identifier of a counterparty (or a proposal of one), normalised, so two passes that saw one firm agree. */
+export function identifiersOf(x: { emails?: readonly string[]; domains?: readonly string[]; tax_id?: string | undefined; accounts?: readonly string[]; telegram?: readonly string[] }): string[] {
+  const out = new Set<string>();
+  for (const e of x.emails ?? []) if (e.includes('@')) out.add(`email:${e.trim().toLowerCase()}`);
+  for (const d of x.domains ?? []) if (d.trim()) out.add(`domain:${d.trim().toLowerCase().replace(/\.$/, '')}`);
+  if (x.tax_id?.trim()) out.add(`tax:${x.tax_id.replace(/\s/g, '')}`);
+  for (const a of x.accounts ?? []) if (a.trim()) out.add(`account:${a.replace(/[\s.-]/g, '').toUpperCase()}`);
+  for (const t of x.telegram ?? []) if (t.trim()) out.add(`telegram:@${t.trim().replace(/^@/, '').toLowerCase()}`);
+  return [...out];
+}
+
+const relationship = z.enum(['client', 'supplier', 'partner', 'bank', 'authority', 'employee', 'other']);
+
 export const proposal = defineKind({
   kind: 'proposal',
   title: 'Proposal',
-  description: 'A suggested new counterparty or contract, prefilled from the data and reviewed in bulk; not a decision.',
+  description: 'A suggested new counterparty or contract, prefilled from the data and reviewed in bulk; one per real-world thing, whatever identifiers it was seen by. Accepting creates the note.',
   folderSetting: 'folder_proposals',
   defaultFolder: 'Proposals',
   owner: 'companion',
-  otherSideMay: ['status', 'comment', 'proposed_name', 'relationship'],
+  otherSideMay: ['status', 'comment', 'proposed_name', 'relationship', 'merge_into'],
   schema: z.object({
     proposal_type: z.enum(['counterparty', 'contract']),
-    /** Stable key of what was seen (`domain:acme.com`, `inn:7707083893`): one proposal per key, ever. */
+    /** Key of what was first seen (`domain:acme.com`, `inn:7707083893`): one proposal per key, ever. */
     finding_key: nonEmpty,
     proposed_name: nonEmpty,
     status: z.enum(['open', 'accepted', 'rejected']).default('open'),
     created: datetime,
     source: z.enum(['mail', 'statements', 'chats', 'bootstrap', 'other']),
-    relationship: z.enum(['client', 'supplier', 'partner', 'bank', 'authority', 'employee', 'other']).optional(),
+    relationship: relationship.optional(),
+    /** Every identifier seen (see IDENTIFIER_RE): a pass that sees any of them again merges into this proposal. */
+    identifiers: z.array(z.string().regex(IDENTIFIER_RE, 'expected kind:value such as domain:acme.com')).default([]),
     emails: z.array(email).default([]),
     domains: z.array(z.string()).default([]),
     tax_id: z.string().optional(),
     accounts: z.array(z.string()).default([]),
     telegram: z.array(z.string()).default([]),
+    /** A contract proposal: the counterparty and the contract's own facts. */
+    counterparty: wikilink.optional(),
+    contract_number: z.string().optional(),
+    contract_start: date.optional(),
+    contract_end: date.optional(),
+    notice_days: z.number().int().nonnegative().optional(),
+    auto_renew: z.boolean().optional(),
     evidence: z.array(wikilink).default([]),
     comment: z.string().optional(),
+    /** The owner's choice: accept into this existing counterparty instead of creating one. */
+    merge_into: wikilink.optional(),
+    /** When the companion acted on the owner's answer, and what it did. */
+    resolved_at: datetime.optional(),
+    resolution: z.string().optional(),
+    /** The note accepting created or linked. */
+    note: wikilink.optional(),
   }),
   fileName: (fm) => safeFileName(`${fm.proposal_type === 'counterparty' ? 'Counterparty' : 'Contract'} - ${fm.proposed_name} ${shortHash(fm.finding_key, 6)}`),
 });

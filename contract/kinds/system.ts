@@ -31,6 +31,7 @@ export const runLog = defineKind({
   folderSetting: 'folder_runs',
   defaultFolder: 'AIOS/Runs',
   owner: 'companion',
+  derived: true,
   otherSideMay: ['tags'],
   schema: z.object({
     date,
@@ -48,6 +49,7 @@ export const costReport = defineKind({
   folderSetting: 'folder_costs',
   defaultFolder: 'AIOS/Costs',
   owner: 'companion',
+  derived: true,
   otherSideMay: ['tags'],
   schema: z.object({
     week: z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'expected an ISO week YYYY-Www'),
@@ -71,6 +73,7 @@ export const digest = defineKind({
   folderSetting: 'folder_digests',
   defaultFolder: 'Digests',
   owner: 'companion',
+  derived: true,
   otherSideMay: ['tags'],
   schema: z.object({
     date,
@@ -88,6 +91,7 @@ export const lease = defineKind({
   folderSetting: 'folder_system',
   defaultFolder: 'AIOS',
   owner: 'companion',
+  derived: true,
   otherSideMay: [],
   schema: z.object({
     host: nonEmpty,
@@ -97,5 +101,6 @@ export const lease = defineKind({
     /** A heartbeat older than this many seconds means the holder is gone. */
     ttl_seconds: z.number().int().positive(),
   }),
+  singleton: true,
   fileName: () => 'Companion lease',
 });

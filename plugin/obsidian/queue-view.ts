@@ -1,7 +1,7 @@
 // The decision queue inside Obsidian: open questions with their options; answering writes only the
 // owner's keys through FileManager.processFrontMatter.
 import { ItemView, Notice, TFile, type WorkspaceLeaf } from 'obsidian';
-import { answerPatch, deferPatch, openQueue } from '../queue-model.ts';
+import { answerPatch, deferPatch, openQueue, optionsOf } from '../queue-model.ts';
 
 export const QUEUE_VIEW = 'aios-decision-queue';
 
@@ -52,8 +52,8 @@ export class QueueView extends ItemView {
       card.createDiv({ text: row.item.why, cls: 'aios-queue-why' });
       if (row.item.deadline) card.createDiv({ text: `Deadline ${row.item.deadline}`, cls: 'aios-queue-deadline' });
       const buttons = card.createDiv({ cls: 'aios-queue-options' });
-      for (const option of row.item.options) {
-        buttons.createEl('button', { text: option }).addEventListener('click', () => void this.patch(row.path, answerPatch(option, localNow())));
+      for (const option of optionsOf(row.item)) {
+        buttons.createEl('button', { text: option.text }).addEventListener('click', () => void this.patch(row.path, answerPatch(option.id, localNow())));
       }
       const tomorrow = new Date(Date.now() + 86_400_000);
       const until = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}`;

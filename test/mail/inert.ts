@@ -6,7 +6,8 @@ export function assertInert(md: string, where: string): void {
   assert.doesNotMatch(md, /(^|[^\\])!\[/, `${where}: image or embed`);
   assert.doesNotMatch(md, /(^|[^\\])\[\[/, `${where}: wikilink or embed`);
   assert.doesNotMatch(md, /\]\(\s*<?\s*(?!https?:|mailto:)[^)]/i, `${where}: link to something other than http(s)/mailto`);
-  assert.doesNotMatch(md, /^\s{0,3}(`{3,}|~{3,})\s*(dataview|dataviewjs|js-engine|javascript|js)\b/im, `${where}: runnable code fence`);
+  // At the top level or nested in blockquotes and list items, at any depth.
+  assert.doesNotMatch(md, /^(?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])[ \t]*)*[ \t]*(`{3,}|~{3,})\s*(dataview|dataviewjs|js-engine|javascript|js)\b/im, `${where}: runnable code fence`);
   assert.doesNotMatch(md, /(^|[^\\])`+\s*\$?=/, `${where}: inline Dataview query`);
   assert.doesNotMatch(md, /<%/, `${where}: Templater tag`);
   assert.doesNotMatch(md, /(^|[^\\])%%/, `${where}: Obsidian comment`);

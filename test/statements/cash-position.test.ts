@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTestContext } from '../support/context.ts';
-import { parseNote } from '../../companion/core/frontmatter.ts';
+import { parseNote, splitOwnerSection } from '../../companion/core/frontmatter.ts';
 import { statementsJob } from '../../companion/statements/index.ts';
 import { LedgerStore } from '../../companion/statements/store.ts';
 
@@ -75,10 +75,14 @@ test('three accounts in two currencies give exactly the hand-checked cash positi
     assert.equal(r.counts?.mismatches ?? 0, 0, 'every statement balances');
     const actual = parseNote(readFileSync(join(t.vaultDir, 'Finance/Cash position.md'), 'utf8'));
     const golden = parseNote(readFileSync(GOLDEN, 'utf8'));
-    const { aios_hash: hash, ...fm } = actual.frontmatter;
-    assert.match(String(hash), /^[0-9a-f]{16}$/);
+    const { aios_hash: hash, aios_wrote: wrote, ...fm } = actual.frontmatter;
+    assert.match(String(hash), /^[0-9a-f]{32}$/);
+    assert.equal(wrote, 'tags=-');
     assert.deepEqual(fm, golden.frontmatter);
-    assert.equal(actual.body, golden.body);
+    // The companion's part is the golden body; the owner's section follows it, empty.
+    const { generated, owner } = splitOwnerSection(actual.body);
+    assert.equal(generated, golden.body);
+    assert.equal(owner, '');
     // The state rebuilt from the notes alone gives the same note.
     const rebuilt = new LedgerStore(t.contextFor({ name: 'rebuild' }).state, t.vault, t.index);
     rebuilt.rebuildAll();

@@ -196,11 +196,12 @@ test('a month whose key file is gone, or whose note was rewritten elsewhere, is 
     const kept = rows.filter((r) => !r.text.includes('меню'));
     assert.equal(kept.length, rows.length - 1);
     const { ledgerBody } = await import('../../contract/ledger.ts');
-    const { contentHash, renderNote } = await import('../../companion/core/frontmatter.ts');
+    const { companionStamp, renderNote } = await import('../../companion/core/frontmatter.ts');
+    const { accountLedger } = await import('../../contract/index.ts');
     const fm: Record<string, unknown> = { ...note.frontmatter, transaction_count: kept.length };
     delete fm.aios_hash;
     const body = ledgerBody('40702810400000012345', 'RUB', '2026-11', kept);
-    writeFileSync(join(t.vaultDir, path), renderNote({ ...fm, aios_hash: contentHash(fm, body, ['tags']) }, body));
+    writeFileSync(join(t.vaultDir, path), renderNote({ ...fm, ...companionStamp(accountLedger, fm, body) }, body));
     t.index.noteChanged(path);
     drop('third.txt', readFileSync(join(DEMO, RUB)));
     const third = await statementsJob.run(ctx);
