@@ -37,7 +37,8 @@ export async function buildDemo(vault: string, stateDir = demoStateDir(vault)): 
     const dir = join(DEMO_DATA, sub);
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir).sort()) {
-      if (f.startsWith('.') || /^(LICEN[CS]E|README)/i.test(f)) continue;
+      // Not data: licences, read-mes, and the answer keys the tests check the demo against.
+      if (f.startsWith('.') || /^(LICEN[CS]E|README|expected-)/i.test(f)) continue;
       copyFileSync(join(dir, f), join(importDir, f));
       // Dropped a minute ago: already stable, so the demo does not wait.
       utimesSync(join(importDir, f), past, past);
