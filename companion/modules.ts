@@ -10,6 +10,7 @@ import { MAIL_DECISIONS } from './mail/decisions.ts';
 import { chatsJob } from './chats/index.ts';
 import { statementsJob } from './statements/index.ts';
 import { STATEMENT_DECISIONS } from './statements/decisions.ts';
+import { triageJob } from './triage/index.ts';
 import { learnerJob } from './models/learn-job.ts';
 import { MODEL_DECISIONS } from './models/decisions.ts';
 import { costsJob } from './costs/index.ts';
@@ -19,6 +20,7 @@ export const MODULES: readonly Module[] = [
   { name: 'mail', jobs: [mailJob], decisions: MAIL_DECISIONS },
   { name: 'chats', jobs: [chatsJob] },
   { name: 'statements', jobs: [statementsJob], decisions: STATEMENT_DECISIONS },
+  { name: 'triage', jobs: [triageJob] },
   { name: 'models', jobs: [learnerJob], decisions: MODEL_DECISIONS },
   { name: 'costs', jobs: [costsJob] },
 ];

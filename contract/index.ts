@@ -19,13 +19,14 @@ export * from './settings.ts';
 export * from './markdown-table.ts';
 export * from './ledger.ts';
 export * from './queue.ts';
+export * from './cron.ts';
 export { businessProfile, process, rules, settingsNote, contract, counterparty, invoice, proposal, decisionItem, decisionRecord };
 export { chatLog, mailMessage, accountLedger, bankStatement, cashPosition, exchangeRates, reconciliationReport };
 export { costReport, digest, importReport, lease, runLog };
 export { SEVERITIES, OPTION_ID_RE, answeredOption, type Severity } from './kinds/decisions.ts';
 export { IDENTIFIER_RE, identifiersInText, identifiersOf, nameIdentifier, validIban } from './kinds/relations.ts';
 export { RULES_TYPES } from './kinds/business.ts';
-export { MAIL_STATUSES } from './kinds/messages.ts';
+export { MAIL_STATUSES, PRIORITIES, TRIAGED_BY, TRIAGE_KEYS } from './kinds/messages.ts';
 export { STATEMENT_FORMATS } from './kinds/finance.ts';
 
 /** Every kind, in the order the "How this vault works" note lists them. */

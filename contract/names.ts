@@ -16,6 +16,16 @@ export function safeFileName(raw: string, maxLength = 80): string {
   return s || 'untitled';
 }
 
+/**
+ * Files Obsidian or the companion would read as notes or views: a file from outside (a mail attachment,
+ * a file quarantined from the import folder) never may be one, so these get `.txt` added and stay text.
+ */
+const NOTE_EXTENSIONS = /\.(md|markdown|canvas|base)$/i;
+
+export function inertName(name: string): string {
+  return NOTE_EXTENSIONS.test(name) ? `${name}.txt` : name;
+}
+
 /** Short stable hex digest of a string (FNV-1a, 32 bits): unique suffixes for file names, not security. */
 export function shortHash(text: string, length = 8): string {
   let h1 = 0x811c9dc5;

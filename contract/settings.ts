@@ -1,6 +1,7 @@
 // Every setting, its type and default. Settings live as flat snake_case keys in the settings note;
 // each can be overridden by AIOS_<KEY> in the environment. Lists and tables live in rules notes.
 import { z } from 'zod';
+import { cronProblem } from './cron.ts';
 
 export interface SettingSpec {
   readonly schema: z.ZodType<string | number | boolean>;
@@ -23,6 +24,24 @@ const bool = (def: boolean, description: string): SettingSpec => ({
   description,
 });
 const oneOf = (values: readonly [string, ...string[]], def: string, description: string): SettingSpec => ({ schema: z.enum(values), default: def, description });
+function knownTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A schedule in the one cron grammar (contract/cron.ts): what is accepted here is exactly what fires. */
+const schedule = (def: string, description: string): SettingSpec => ({
+  schema: z.string().superRefine((v, ctx) => {
+    const problem = cronProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  default: def,
+  description,
+});
 const folder = (def: string, what: string): SettingSpec => ({
   schema: z.string().regex(/^(?!\/)(?!.*\.\.)[^\\:*?"<>|]*$/, 'a folder inside the vault, without .. or a leading /'),
   default: def,
@@ -30,9 +49,17 @@ const folder = (def: string, what: string): SettingSpec => ({
 });
 
 export const SETTINGS = {
-  timezone: str('', 'IANA time zone of the business (Europe/Berlin); empty means the machine\'s zone. Days and local datetimes use it.'),
-  base_currency: str('EUR', 'Currency totals are reported in; other currencies need a dated exchange-rates note.'),
+  timezone: {
+    ...str('', 'IANA time zone of the business (Europe/Berlin); empty means the machine\'s zone. Days and local datetimes use it.'),
+    // An unknown zone would make every clock throw: it is a bad value, costing this key only.
+    schema: z.string().refine((v) => v === '' || knownTimeZone(v), 'is not an IANA time zone such as Europe/Berlin'),
+  },
+  base_currency: {
+    ...str('EUR', 'Currency totals are reported in; other currencies need a dated exchange-rates note.'),
+    schema: z.string().regex(/^[A-Z]{3}$/, 'is not an ISO 4217 currency code such as EUR'),
+  },
   log_level: oneOf(['debug', 'info', 'warn', 'error'], 'info', 'Level of the structured log file in the state folder.'),
+  language: oneOf(['en', 'ru'], 'en', 'Language of the notes and texts the companion writes for you (digest, suggested next steps, decision records).'),
 
   import_folder: folder('Import', 'files to import (statements, .eml, .mbox, chat exports)'),
   import_stable_seconds: num(2, 'A dropped file is taken once its size has not changed for this long.'),
@@ -78,16 +105,21 @@ export const SETTINGS = {
   weekly_budget_usd: { ...num(0.25, 'Cloud spend per ISO week.'), safe: 0 },
   budget_exhausted: { ...oneOf(['ask', 'local'], 'ask', 'When the budget is spent, hard tasks wait for the owner (ask) or run locally (local).'), safe: 'ask' },
 
-  schedule_digest: str('0 6 * * *', 'Cron expression of the morning digest, in the business time zone.'),
-  schedule_mail: str('*/15 * * * *', 'Cron expression of the mail catch-up sync (IDLE keeps mail live in between).'),
-  schedule_costs: str('0 7 * * 1', 'Cron expression of the weekly cost report.'),
+  schedule_digest: schedule('0 6 * * *', 'Cron expression of the morning digest, in the business time zone.'),
+  schedule_mail: schedule('*/15 * * * *', 'Cron expression of the mail catch-up sync (IDLE keeps mail live in between).'),
+  schedule_costs: schedule('0 7 * * 1', 'Cron expression of the weekly cost report.'),
   lease_ttl_seconds: num(300, 'A companion lease not renewed for this long is taken over.', 30),
+  job_timeout_seconds: num(1800, 'A job run that takes longer is stopped (under aios run its worker is terminated), reported, and retried later.', 5),
+  job_memory_mb: num(1024, 'Memory one job run may use under aios run before it is stopped and reported.', 64),
+  job_retry_minutes: num(60, 'Longest wait before a failed scheduled job is tried again (the wait doubles from 1 minute).', 1),
 
   // models (companion/models): the router's probe, retries and the built-in learner.
   ollama_probe_seconds: num(3, 'How long the check that Ollama is up may take before it counts as down.', 1),
   model_max_retries: num(2, 'Retries of a cloud call answered 429 or 5xx (each attempt is in the cost ledger).'),
   learner_min_examples: num(30, 'The built-in learner answers once it has this many labelled mails.'),
-  schedule_learner: str('30 5 * * *', 'Cron expression of the learner taking the owner\'s new mail labels and corrections.'),
+  // triage (companion/triage): what a model call about a mail may carry besides the mail.
+  triage_context_tokens: num(1500, 'Budget of the context a model call about a mail carries (business profile, counterparty, contracts, decisions, thread), in tokens.'),
+  schedule_learner: schedule('30 5 * * *', 'Cron expression of the learner taking the owner\'s new mail labels and corrections.'),
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -254,7 +254,6 @@ test('aios run stopped during start-up, or failing to start, leaves no lock behi
   run.proc.kill('SIGTERM');
   const r = await run.exited;
   assert.equal(r.code, 0, run.out());
-  assert.doesNotMatch(run.out(), /running on/);
   assert.equal(existsSync(lock), false, 'SIGTERM right after the lock was taken left it');
   codes.push(`at the lock: ${r.code}`);
   // A start-up failure after the lock was taken (another machine holds the lease): exit 2, lock released.

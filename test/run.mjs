@@ -1,17 +1,22 @@
 #!/usr/bin/env node
 // `npm test`: makes sure the system packages the tests need are there (installing them on Debian when
 // it can), then runs every *.test.ts under contract/, companion/, plugin/ and test/ with Node's runner.
+// `npm run test:unit` (--unit): the fast lane, only the tests beside the code in contract/, companion/
+// and plugin/: pure logic and real files, no Dovecot, no child processes, no workers.
 import { spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Binary the tests run -> Debian package that brings it. */
 const SYSTEM = { dovecot: 'dovecot-imapd', doveadm: 'dovecot-core' };
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin} || test -x /usr/sbin/${bin}`], { stdio: 'ignore' }).status === 0;
-const missing = Object.entries(SYSTEM).filter(([bin]) => !has(bin));
+const args = process.argv.slice(2);
+const unit = args.includes('--unit');
+const missing = unit ? [] : Object.entries(SYSTEM).filter(([bin]) => !has(bin));
 if (missing.length > 0) {
   const pkgs = [...new Set(missing.map(([, p]) => p))];
   const debian = existsSync('/etc/debian_version');
@@ -35,8 +40,16 @@ const walk = (dir) => {
     else if (e.name.endsWith('.test.ts')) files.push(p);
   }
 };
-for (const d of ['contract', 'companion', 'plugin', 'test']) if (existsSync(join(root, d)) && statSync(join(root, d)).isDirectory()) walk(join(root, d));
-const only = process.argv.slice(2);
+for (const d of unit ? ['contract', 'companion', 'plugin'] : ['contract', 'companion', 'plugin', 'test']) if (existsSync(join(root, d)) && statSync(join(root, d)).isDirectory()) walk(join(root, d));
+const only = args.filter((a) => a !== '--unit');
 const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files;
+if (unit) {
+  // One process for the fast lane: starting tsx once instead of once per file is most of its time.
+  const entry = join(tmpdir(), `aios-unit-${process.pid}.mjs`);
+  writeFileSync(entry, selected.sort().map((f) => `await import(${JSON.stringify(pathToFileURL(f).href)});`).join('\n') + '\n');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test-reporter=spec', entry], { stdio: 'inherit', cwd: root });
+  rmSync(entry, { force: true });
+  process.exit(r.status ?? 1);
+}
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...selected.sort()], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);

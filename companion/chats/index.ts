@@ -41,7 +41,7 @@ export function relinkChats(ctx: JobContext): number {
       const names = [String(e.frontmatter.chat), ...((e.frontmatter.participants as string[] | undefined) ?? [])];
       const hit = names.map((n) => ctx.index.findCounterparty({ name: n.replace(/^@/, '') })).find(Boolean);
       if (!hit) continue;
-      ctx.vault.updateCompanionKeys(e.path, { counterparty: linkTo(hit.name) });
+      ctx.vault.updateCompanionKeys(e.path, { counterparty: linkTo(hit.name) }, { skipIfEdited: true });
       if (ctx.index.get(e.path)?.frontmatter.counterparty) linked++;
     }
     return linked;
@@ -93,6 +93,7 @@ export const telegramImporter: Importer = {
 
 export const chatsJob: Job = {
   name: 'chats',
+  stage: 'data',
   description: 'Telegram Desktop exports (result.json) into one note per chat per day, linked to counterparties.',
   // A new counterparty note links the chat days it matches without a re-import.
   triggers: [{ kind: 'import' }, { kind: 'notes', kinds: ['counterparty'] }],

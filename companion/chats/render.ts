@@ -33,6 +33,7 @@ export function renderChatDay(chat: { id: string; name: string }, date: string, 
       message_count: sorted.length,
       first_message_id: sorted[0]!.id,
       last_message_id: sorted[sorted.length - 1]!.id,
+      status: 'new',
     },
     body: `# ${neutraliseMarkdown(chat.name)}, ${date}\n\n${lines.join('\n')}\n`,
   };

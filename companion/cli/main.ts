@@ -2,6 +2,7 @@
 // relied on by scripts: keep it stable. Exit codes: 0 ok or skipped, 1 a job failed, 2 bad usage or setup.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { initVault } from '../core/init.ts';
 import { Runtime, type RunRecord } from '../core/runtime.ts';
 import { JOBS, MODELS } from '../modules.ts';
@@ -122,7 +123,8 @@ export async function main(argv: string[]): Promise<number> {
         let rt: Runtime;
         try {
           rt = runtime();
-          service = await startService(rt, JOBS);
+          // Each job runs in a worker thread taking it from the module list, so one stuck job stops nothing else.
+          service = await startService(rt, JOBS, { isolate: { registry: fileURLToPath(new URL('../modules.ts', import.meta.url)) } });
         } catch (e) {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);

@@ -5,11 +5,11 @@
 // again, and handlers are idempotent, so the effect is neither lost nor repeated; a journal in the
 // state folder keeps the outcome of a handler that finished, so its wording survives the crash too.
 // Accepted and rejected proposals are acted on the same way.
-import { answeredOption, safeFileName, shortHash, type Frontmatter } from '../../contract/index.ts';
+import { answeredOption, linkTo, type Frontmatter } from '../../contract/index.ts';
 import { crashPoint } from './crash-points.ts';
 import type { AnswerOutcome, AnsweredItem, DecisionKind, Job, JobContext, JobResult, Module } from './job.ts';
 import { actOnProposal } from './proposals.ts';
-import { linkToPath } from './queue.ts';
+import { recordOutcome } from './queue.ts';
 import type { IndexEntry } from './vault-index.ts';
 
 const JOURNAL = 'journal.jsonl';
@@ -67,6 +67,12 @@ function answered(e: IndexEntry, option: string): AnsweredItem {
   };
 }
 
+/**
+ * A link by path: an item and its record share a base name when it was answered on the day it was
+ * raised (both are `<date> <title> <hash>`), and a bare name would open the item from either.
+ */
+const linkToNote = (path: string) => linkTo(path.slice(0, -3));
+
 /** The decision record of an answered item: created once (create-only, found again by its finding key), then the owner's. */
 export function writeDecisionRecord(ctx: JobContext, e: IndexEntry, option: string, outcome: AnswerOutcome): string {
   const fm = e.frontmatter as unknown as Frontmatter<'decision_item'>;
@@ -80,14 +86,14 @@ export function writeDecisionRecord(ctx: JobContext, e: IndexEntry, option: stri
     status: 'decided',
     decided_by: 'owner',
     related: [...new Set([...fm.evidence, ...(fm.counterparty ? [fm.counterparty] : []), ...(fm.contract ? [fm.contract] : [])])],
-    queue_item: linkToPath(e.path),
+    queue_item: linkToNote(e.path),
     finding_key: fm.finding_key,
     decision_kind: fm.kind,
     option,
     counterparty: fm.counterparty,
     contract: fm.contract,
   };
-  const path = `${ctx.vault.folder('decision_record')}/${safeFileName(`${date} ${fm.title}`, 80)} ${shortHash(fm.finding_key, 6)}.md`;
+  const path = ctx.vault.pathFor('decision_record', record);
   const body = [
     `# ${fm.title}`,
     '',
@@ -100,7 +106,7 @@ export function writeDecisionRecord(ctx: JobContext, e: IndexEntry, option: stri
     '',
     fm.why,
     '',
-    `From the queue item ${linkToPath(e.path)}. This note is yours now: AIOS made it once and will not change it.`,
+    `From the queue item ${linkToNote(e.path)}. This note is yours now: AIOS made it once and will not change it.`,
     '',
   ].join('\n');
   ctx.vault.createNote(path, { aios_kind: 'decision_record', ...record }, body);
@@ -121,10 +127,11 @@ function moduleContext(ctx: JobContext, module: string): JobContext {
 }
 
 /** Acts on every decided item not yet acted on. Returns the count acted on and any that could not be. */
-export async function actOnAnswers(ctx: JobContext, kinds: readonly RegisteredKind[]): Promise<{ acted: number; waiting: number; failed: string[] }> {
+export async function actOnAnswers(ctx: JobContext, kinds: readonly RegisteredKind[]): Promise<{ acted: number; waiting: number; held: number; failed: string[] }> {
   const byKind = new Map(kinds.map((k) => [k.spec.kind, k]));
   const journal = journalOf(ctx);
-  let acted = 0, waiting = 0;
+  // waiting: answers that name no option; held: accepted proposals that cannot be made yet (see their resolution).
+  let acted = 0, waiting = 0, held = 0;
   const failed: string[] = [];
   const items = ctx.index.byKind('decision_item').filter((e) => e.frontmatter.status === 'decided' && !e.frontmatter.resolved_at).sort((a, b) => a.path.localeCompare(b.path));
   for (const e of items) {
@@ -134,7 +141,7 @@ export async function actOnAnswers(ctx: JobContext, kinds: readonly RegisteredKi
     if (!option) {
       // A free-text answer is a comment; only an option acts.
       const note = `Not acted on: "${fm.answer ?? ''}" is none of the options (${fm.option_ids.join(', ') || fm.options.join(', ')}). Your words were kept as a comment; set answer to one of the options to act.`;
-      if (fm.resolution !== note) ctx.vault.updateCompanionKeys(e.path, { resolution: note, ...(fm.comment ? {} : { comment: fm.answer }) });
+      if (fm.resolution !== note) recordOutcome(ctx.vault, e.path, { resolution: note, ...(fm.comment ? {} : { comment: fm.answer }) });
       waiting++;
       continue;
     }
@@ -157,19 +164,19 @@ export async function actOnAnswers(ctx: JobContext, kinds: readonly RegisteredKi
     }
     const record = writeDecisionRecord(ctx, e, option, { resolution });
     crashPoint('answers.after-record');
-    ctx.vault.updateCompanionKeys(e.path, { resolved_at: ctx.clock.localDateTime(), resolution, record: linkToPath(record) });
+    recordOutcome(ctx.vault, e.path, { resolved_at: ctx.clock.localDateTime(), resolution, record: linkToNote(record) });
     acted++;
   }
   for (const e of ctx.index.byKind('proposal').filter((p) => (p.frontmatter.status === 'accepted' || p.frontmatter.status === 'rejected') && !p.frontmatter.resolved_at)) {
     if (ctx.signal.aborted) break;
     try {
-      await actOnProposal(ctx, e);
-      acted++;
+      if (await actOnProposal(ctx, e)) acted++;
+      else held++;
     } catch (err) {
       failed.push(`${e.path}: ${(err as Error).message}`);
     }
   }
-  return { acted, waiting, failed };
+  return { acted, waiting, held, failed };
 }
 
 /** The job that acts on answers: first in `aios once all`, and whenever an answer arrives under `aios run`. */
@@ -180,15 +187,17 @@ export function answersJob(modules: readonly Module[]): Job {
   ];
   return {
     name: 'answers',
+    stage: 'data',
     description: 'Acts once on every answered decision and every accepted or rejected proposal, and records what it did.',
     triggers: [{ kind: 'notes', kinds: ['decision_item', 'proposal'] }],
     async run(ctx): Promise<JobResult> {
       const r = await actOnAnswers(ctx, kinds);
-      if (r.acted === 0 && r.failed.length === 0) return { status: 'skipped', summary: r.waiting ? `${r.waiting} answer(s) name no option` : 'no new answers' };
+      const wait = [...(r.waiting ? [`${r.waiting} name no option`] : []), ...(r.held ? [`${r.held} accepted proposal(s) wait for a fix`] : [])];
+      if (r.acted === 0 && r.failed.length === 0) return { status: 'skipped', summary: wait.length ? `no new answers; ${wait.join(', ')}` : 'no new answers' };
       return {
         status: r.failed.length && r.acted === 0 ? 'failed' : 'ok',
-        summary: `${r.acted} answer(s) acted on${r.waiting ? `, ${r.waiting} name no option` : ''}${r.failed.length ? `; not yet: ${r.failed.join('; ')}` : ''}`,
-        counts: { acted: r.acted, waiting: r.waiting, failed: r.failed.length },
+        summary: `${r.acted} answer(s) acted on${wait.length ? `, ${wait.join(', ')}` : ''}${r.failed.length ? `; not yet: ${r.failed.join('; ')}` : ''}`,
+        counts: { acted: r.acted, waiting: r.waiting, held: r.held, failed: r.failed.length },
       };
     },
   };

@@ -1,6 +1,6 @@
 // Durable file writes: temp file in the same folder, fsync, then link (create-only) or rename
 // (replace), then fsync the folder. A crash at any point leaves the old file or the new one whole.
-import { closeSync, createWriteStream, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -192,14 +192,24 @@ export function moveNoClobber(from: string, to: string): void {
  * Replaces `path` only if it still holds `expected` once the new text is durable in its temp file: the
  * compare happens right before the rename, so a save the owner made while the temp file was being
  * written is seen, and nothing is replaced. Returns false, writing nothing, when the file changed.
+ *
+ * Obsidian saves in place (open with truncate, then write). A save that opened the file before the
+ * rename writes into the file the rename just replaced: that file is held open here and read again
+ * after the rename, and a save found in it is put back (the caller then reads it and redoes its work).
  */
 export function atomicReplaceIf(path: string, data: string | Uint8Array, expected: Buffer): boolean {
   const tmp = writeTemp(path, data);
   crashPoint('vault.before-rename');
+  let fd: number | undefined;
   try {
-    const st = statSync(path, { throwIfNoEntry: false });
-    if (!st || st.size !== expected.length || !readFileSync(path).equals(expected)) {
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    if (fd === undefined || !readWhole(fd).equals(expected)) {
       unlinkSync(tmp);
+      if (fd !== undefined) closeSync(fd);
       return false;
     }
     renameSync(tmp, path);
@@ -209,9 +219,46 @@ export function atomicReplaceIf(path: string, data: string | Uint8Array, expecte
     } catch {
       // renamed or gone
     }
+    if (fd !== undefined) closeSync(fd);
     throw e;
   }
-  crashPoint('vault.after-rename');
-  fsyncDir(dirname(path));
-  return true;
+  try {
+    crashPoint('vault.after-rename');
+    fsyncDir(dirname(path));
+    if (readWhole(fd).equals(expected)) return true;
+    // Someone saved into the replaced file between the compare and the rename: theirs goes back.
+    const theirs = settledContent(fd);
+    atomicReplaceIf(path, theirs, Buffer.from(data));
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The whole content of an open file, from its start. */
+function readWhole(fd: number): Buffer {
+  const chunks: Buffer[] = [];
+  let pos = 0;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(Math.max(64 * 1024, fstatSync(fd).size - pos));
+    const n = readSync(fd, buf, 0, buf.length, pos);
+    if (n === 0) break;
+    chunks.push(buf.subarray(0, n));
+    pos += n;
+  }
+  return Buffer.concat(chunks);
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** An open file's content once a save in progress has finished writing it (the same bytes twice, 50 ms apart). */
+function settledContent(fd: number): Buffer {
+  let last = readWhole(fd);
+  for (let i = 0; i < 20; i++) {
+    Atomics.wait(pause, 0, 0, 50);
+    const now = readWhole(fd);
+    if (now.equals(last)) return now;
+    last = now;
+  }
+  return last;
 }

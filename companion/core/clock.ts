@@ -14,8 +14,8 @@ export function systemTimezone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-/** A clock in `timezone`; `fixedNow` pins the time (the demo and tests run on a known day). */
-export function makeClock(timezone: string, fixedNow?: Date): Clock {
+/** A clock in `timezone`; `fixedNow` pins the time (the demo runs on a known day) or reads it (a simulated one). */
+export function makeClock(timezone: string, fixedNow?: Date | (() => Date)): Clock {
   const tz = timezone || systemTimezone();
   const fmt = new Intl.DateTimeFormat('en-CA', {
     timeZone: tz,
@@ -31,7 +31,7 @@ export function makeClock(timezone: string, fixedNow?: Date): Clock {
     const p = Object.fromEntries(fmt.formatToParts(d).map((x) => [x.type, x.value]));
     return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
   };
-  const now = () => (fixedNow ? new Date(fixedNow) : new Date());
+  const now = () => (typeof fixedNow === 'function' ? fixedNow() : fixedNow ? new Date(fixedNow) : new Date());
   return {
     timezone: tz,
     now,

@@ -1,78 +1,72 @@
-// Scheduling decisions, pure: does a cron expression match a minute in the business time zone, and
-// which run was due last. node-cron fires the live runs; this decides what to catch up after the
-// machine slept (node-cron never does, and has had DST bugs).
+// When a schedule fires, in the business time zone, pure. The grammar is the contract's (one grammar for
+// settings, firing and catch-up); this decides the instants, with the daylight-saving rules of classic
+// cron: a time skipped when clocks go forward fires at the jump (so a 02:30 job still runs that day),
+// and a time repeated when clocks go back fires once (unless the schedule runs every hour anyway).
+import { cronMatchesWall, parseCron, type CronSpec, type WallTime } from '../../contract/cron.ts';
 
-interface Field {
-  min: number;
-  max: number;
-}
-const FIELDS: Field[] = [
-  { min: 0, max: 59 }, // minute
-  { min: 0, max: 23 }, // hour
-  { min: 1, max: 31 }, // day of month
-  { min: 1, max: 12 }, // month
-  { min: 0, max: 7 }, // day of week (0 and 7 are Sunday)
-];
+export { CronError, cronProblem, parseCron, type CronSpec } from '../../contract/cron.ts';
 
-export interface CronSpec {
-  sets: Set<number>[];
-  domStar: boolean;
-  dowStar: boolean;
-}
-
-export function parseCron(expr: string): CronSpec {
-  const parts = expr.trim().split(/\s+/);
-  if (parts.length !== 5) throw new Error(`cron "${expr}": expected 5 fields (minute hour day month weekday)`);
-  const sets = parts.map((part, i) => {
-    const f = FIELDS[i]!;
-    const set = new Set<number>();
-    for (const item of part.split(',')) {
-      const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(item);
-      if (!m) throw new Error(`cron "${expr}": cannot read "${item}"`);
-      const lo = m[1] === '*' ? f.min : Number(m[2]);
-      const hi = m[1] === '*' ? f.max : m[3] !== undefined ? Number(m[3]) : m[4] !== undefined ? f.max : lo;
-      const step = m[4] !== undefined ? Number(m[4]) : 1;
-      if (lo < f.min || hi > f.max || lo > hi || step < 1) throw new Error(`cron "${expr}": "${item}" out of range ${f.min}-${f.max}`);
-      for (let v = lo; v <= hi; v += step) set.add(i === 4 && v === 7 ? 0 : v);
-    }
-    return set;
-  });
-  return { sets, domStar: parts[2] === '*', dowStar: parts[4] === '*' };
-}
-
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-/** Wall-clock fields of an instant in a time zone. */
-function wallClock(d: Date, tz: string): { minute: number; hour: number; day: number; month: number; weekday: number } {
+interface Wall extends WallTime {
+  year: number;
+  /** Minutes since the epoch as if the wall clock were UTC: differences say how the clock moved. */
+  serial: number;
+}
+
+function wall(t: number, tz: string): Wall {
   let f = formats.get(tz);
-  if (!f) formats.set(tz, (f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', minute: 'numeric', hour: 'numeric', day: 'numeric', month: 'numeric', weekday: 'short' })));
-  const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
-  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(p.weekday!);
-  return { minute: Number(p.minute), hour: Number(p.hour), day: Number(p.day), month: Number(p.month), weekday };
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
+    formats.set(tz, f);
+  }
+  const p: Record<string, string> = {};
+  for (const x of f.formatToParts(new Date(t))) p[x.type] = x.value;
+  const year = Number(p.year), month = Number(p.month), day = Number(p.day), hour = Number(p.hour), minute = Number(p.minute);
+  return { year, month, day, hour, minute, weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(p.weekday!), serial: Date.UTC(year, month - 1, day, hour, minute) / MINUTE };
 }
 
-export function cronMatches(spec: CronSpec, d: Date, tz: string): boolean {
-  const w = wallClock(d, tz);
-  const [mi, h, dom, mon, dow] = spec.sets as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
-  if (!mi.has(w.minute) || !h.has(w.hour) || !mon.has(w.month)) return false;
-  // Classic cron: when both day fields are restricted, either may match.
-  if (!spec.domStar && !spec.dowStar) return dom.has(w.day) || dow.has(w.weekday);
-  return dom.has(w.day) && dow.has(w.weekday);
+function wallOfSerial(serial: number): WallTime {
+  const d = new Date(serial * MINUTE);
+  return { minute: d.getUTCMinutes(), hour: d.getUTCHours(), day: d.getUTCDate(), month: d.getUTCMonth() + 1, weekday: d.getUTCDay() };
 }
 
-/** The latest minute at or before `now`, within `lookbackDays`, at which the schedule was due. */
-export function previousDue(expr: string, now: Date, tz: string, lookbackDays = 8): Date | undefined {
-  const spec = parseCron(expr);
-  const start = Math.floor(now.getTime() / 60_000) * 60_000;
-  for (let t = start, end = start - lookbackDays * 86_400_000; t > end; t -= 60_000) {
-    const d = new Date(t);
-    if (cronMatches(spec, d, tz)) return d;
+/**
+ * The first instant after `after` at which the schedule fires, or undefined within `limitDays`.
+ * Walks forward by the hour where nothing can match and by the minute where something may.
+ */
+export function nextDue(schedule: string | CronSpec, after: Date, tz: string, limitDays = 400): Date | undefined {
+  const spec = typeof schedule === 'string' ? parseCron(schedule) : schedule;
+  const everyHour = spec.hours.size === 24;
+  let t = Math.floor(after.getTime() / MINUTE) * MINUTE + MINUTE;
+  const end = t + limitDays * 86_400_000;
+  while (t <= end) {
+    const w = wall(t, tz);
+    const before = wall(t - MINUTE, tz);
+    // Clocks jumped forward: the wall minutes skipped over happen now.
+    if (w.serial - before.serial > 1) {
+      for (let s = before.serial + 1; s < w.serial; s++) if (cronMatchesWall(spec, wallOfSerial(s))) return new Date(t);
+    }
+    if (cronMatchesWall(spec, w)) {
+      // Clocks went back: an hour ago the wall clock read the same, so this time already fired.
+      const repeated = wall(t - HOUR, tz).serial > w.serial - 60;
+      if (!repeated || everyHour) return new Date(t);
+    }
+    if (!spec.hours.has(w.hour) || !spec.months.has(w.month)) {
+      t += (60 - w.minute) * MINUTE; // to the next wall hour (a jump forward happens on one)
+      continue;
+    }
+    let m = w.minute + 1;
+    while (m < 60 && !spec.minutes.has(m)) m++;
+    t += (m - w.minute) * MINUTE;
   }
   return undefined;
 }
 
-/** A scheduled job missed its last due run (machine asleep or service down) when it last ran before it. */
-export function missedRun(expr: string, lastRun: Date | undefined, now: Date, tz: string): boolean {
-  const due = previousDue(expr, now, tz);
-  return due !== undefined && (lastRun === undefined || lastRun < due);
+/** Whether a schedule last satisfied at `lastMark` has fired since, by `now` (one catch-up however many were missed). */
+export function isDue(schedule: string | CronSpec, lastMark: Date, now: Date, tz: string): boolean {
+  const next = nextDue(schedule, lastMark, tz);
+  return next !== undefined && next <= now;
 }

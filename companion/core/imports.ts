@@ -3,9 +3,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
 import type { Frontmatter } from '../../contract/index.ts';
-import { safeFileName } from '../../contract/index.ts';
+import { inertName, safeFileName } from '../../contract/index.ts';
 import { ImportError, type ImportFile, type Importer } from './import-folder.ts';
-import type { ImportSummary, JobContext } from './job.ts';
+import type { ImportSummary, Job, JobContext } from './job.ts';
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -96,7 +96,8 @@ function archive(ctx: JobContext, rel: string, name: string): void {
 /** Moves a file to quarantine and writes the import report beside it. */
 export function quarantine(ctx: Pick<JobContext, 'vault' | 'settings' | 'clock'>, rel: string, name: string, reason: string, detectedFormat?: string): string {
   const folder = ctx.vault.folder('import_report');
-  const moved = ctx.vault.moveFile(rel, `${folder}/${safeFileName(name, 120)}`);
+  // Kept as it arrived, but never as a note: a dropped "report" must not pose as one.
+  const moved = ctx.vault.moveFile(rel, `${folder}/${inertName(safeFileName(name, 116))}`);
   const fileName = moved.slice(moved.lastIndexOf('/') + 1);
   const fm: Frontmatter<'import_report'> = {
     file: fileName,
@@ -116,6 +117,20 @@ export function quarantine(ctx: Pick<JobContext, 'vault' | 'settings' | 'clock'>
   ].join('\n');
   ctx.vault.writeCompanionNote('import_report', fm, body);
   return moved;
+}
+
+/** The core's own job: quarantines what no importer claims, after the importers ran. */
+export function importSweepJob(importers: readonly Importer[]): Job {
+  return {
+    name: 'import',
+    stage: 'data',
+    description: 'Quarantines files in the import folder that no importer recognises.',
+    triggers: [],
+    run: async (ctx) => {
+      const n = await quarantineUnclaimed(ctx, importers);
+      return n > 0 ? { status: 'ok', summary: `${n} unrecognised file(s) quarantined`, counts: { quarantined: n } } : { status: 'skipped', summary: 'no unrecognised files' };
+    },
+  };
 }
 
 /** Quarantines the waiting files that no importer claims. */

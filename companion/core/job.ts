@@ -20,12 +20,34 @@ export type Trigger =
   | { kind: 'service' }
   /** After another job finished a run that did something (the risk scan after statements). */
   | { kind: 'after'; job: string }
-  /** Notes of these kinds appeared or changed (the owner's edits included), debounced. */
-  | { kind: 'notes'; kinds: readonly KindName[] }
+  /**
+   * Notes of these kinds appeared or changed, debounced: by the owner or another job (never by this job
+   * itself), or with `by: 'owner'` by the owner alone (a category corrected by hand).
+   */
+  | { kind: 'notes'; kinds: readonly KindName[]; by?: 'owner' }
   /** A decision of one of these kinds was answered. */
   | { kind: 'answered'; decisionKinds: readonly string[] };
 
-export type RunTrigger = 'service' | 'schedule' | 'import' | 'once';
+export type RunTrigger = 'service' | 'schedule' | 'import' | 'once' | 'after' | 'notes' | 'answered' | 'retry';
+
+/** Data in (mail, statements), passes over it (triage, reconciliation, risk), reports (digest, costs): the order catch-up runs them in. */
+export const STAGES = ['data', 'passes', 'reports'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** One run of a job, as `runs.jsonl` in the state folder keeps it. */
+export interface RunRecord {
+  job: string;
+  /** Local datetimes in the business time zone. */
+  started: string;
+  finished: string;
+  /** The start as an instant (ISO, UTC): what schedules and catch-up compare. */
+  started_at?: string;
+  trigger?: RunTrigger;
+  status: JobResult['status'];
+  summary: string;
+  counts?: Record<string, number>;
+  host: string;
+}
 
 export interface JobResult {
   status: 'ok' | 'skipped' | 'failed';
@@ -161,6 +183,8 @@ export interface JobContext {
   importFiles(importers: readonly Importer[]): Promise<ImportSummary>;
   /** Records this source's health for `aios status` (a mail account, the Ollama server). */
   reportHealth(source: string, health: SourceHealth): void;
+  /** What ran, when, with what result and counts (newest last): the digest and the autonomy measure read it. */
+  runs(filter?: { job?: string; since?: string }): RunRecord[];
 }
 
 export interface ImportSummary {
@@ -181,7 +205,10 @@ export interface Job {
   /** Lower-case name used by `aios once <name>`. */
   readonly name: string;
   readonly description: string;
+  readonly stage: Stage;
   readonly triggers: readonly Trigger[];
+  /** A run that takes longer is stopped; the setting `job_timeout_seconds` when unset. */
+  readonly timeoutSeconds?: number;
   /** Files of the import folder this job takes. */
   readonly importers?: readonly Importer[];
   run(ctx: JobContext): Promise<JobResult>;

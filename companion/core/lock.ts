@@ -257,7 +257,8 @@ export function pendingRequests(stateDir: string): { id: string; job: string }[]
   const dir = join(stateDir, REQUESTS);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.request.json'))
+    // A request still being written is a hidden temp file with the same ending: not a request yet.
+    .filter((f) => f.endsWith('.request.json') && !f.startsWith('.'))
     .sort()
     .flatMap((f) => {
       const id = f.slice(0, -'.request.json'.length);

@@ -20,6 +20,11 @@ export interface TaskBase {
   links?: readonly string[];
   /** Sender address of mail data: a confidential counterparty found by address or domain keeps it local. */
   sender?: string;
+  /**
+   * What the business knows around the item (its profile, the counterparty, contracts, decisions, the
+   * thread), quoted as data before it. Its notes must be among `links`, so privacy sees them.
+   */
+  context?: readonly { label: string; text: string }[];
 }
 
 /** Mail (or any short text) into one of a fixed set of labels. */

@@ -8,10 +8,11 @@
 import { close as fsClose, fsync as fsFsync, linkSync, open as fsOpen, unlink as fsUnlink, write as fsWrite } from 'node:fs';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { tempPathFor } from '../core/atomic.ts';
-import { crashPoint } from '../core/crash-points.ts';
-import { renderNote } from '../core/frontmatter.ts';
-import type { JobContext } from '../core/job.ts';
+import { tempPathFor } from './atomic.ts';
+import { crashPoint } from './crash-points.ts';
+import { renderNote } from './frontmatter.ts';
+import type { JobContext } from './job.ts';
+import type { Frontmatter, KindName } from '../../contract/index.ts';
 
 export interface NewNote {
   /** Vault-relative path. */
@@ -137,6 +138,12 @@ export function stageFile(ctx: Pick<JobContext, 'vault'>, path: string, data: st
   return { path, abs, tmp };
 }
 
+/** Starts writing a new companion note (checked and stamped as the vault creates one); linkNotes puts it in place. */
+export function stageCompanionNote<K extends KindName>(ctx: Pick<JobContext, 'vault'>, kind: K, frontmatter: Frontmatter<K>, body: string, path?: string): StagedNote {
+  const r = ctx.vault.renderNewCompanionNote(kind, frontmatter, body, path);
+  return stageFile(ctx, r.path, r.text);
+}
+
 /** Starts writing a note's temp file and returns at once; the rendered text is not kept. */
 export function stageNote(ctx: Pick<JobContext, 'vault'>, note: NewNote): StagedNote {
   return stageFile(ctx, note.path, renderNote(note.frontmatter, note.body));
@@ -154,14 +161,14 @@ export async function linkNotes(ctx: Pick<JobContext, 'index'>, staged: readonly
   try {
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    crashPoint('mail.notes-before-link');
+    crashPoint('batch.before-link');
     for (const [i, s] of staged.entries()) {
       try {
         // link() fails with EEXIST instead of replacing: create-only, and the note appears whole.
         // Done here, not in the thread pool: a link is quick, and there it would queue behind fsyncs.
         linkSync((settled[i] as PromiseFulfilledResult<string>).value, s.abs);
         outcomes.push('created');
-        crashPoint('mail.note-after-link');
+        crashPoint('batch.after-link');
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         outcomes.push('exists');

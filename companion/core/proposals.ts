@@ -5,18 +5,25 @@
 // of a new counterparty are linked by their modules' next run, without a re-import.
 import { identifiersOf, linkTo, safeFileName, shortHash, type Frontmatter } from '../../contract/index.ts';
 import type { JobContext } from './job.ts';
-import { linkToPath } from './queue.ts';
+import { QUEUE_STATE, linkToPath, recordOutcome, rejectedIdentifiers, rememberRejected } from './queue.ts';
 import type { IndexEntry } from './vault-index.ts';
 
 /** The stable id a note created from a proposal carries, so a retry after a crash finds it. */
 export const proposalNoteId = (p: Pick<Frontmatter<'proposal'>, 'proposal_type' | 'finding_key'>) => `${p.proposal_type === 'counterparty' ? 'cp' : 'ct'}-${shortHash(p.finding_key, 10)}`;
 
-function existingCounterparty(ctx: JobContext, p: Frontmatter<'proposal'>): { entry: IndexEntry; why: string } | undefined {
+/** A counterparty note for the proposal: made from it before (`ours`), the one the owner chose, or one that shares an identifier or its name. */
+interface Found {
+  entry: IndexEntry;
+  how: 'ours' | 'chosen' | 'shared';
+  why: string;
+}
+
+function existingCounterparty(ctx: JobContext, p: Frontmatter<'proposal'>): Found | undefined {
   const ours = ctx.index.findByKey('counterparty', 'aios_id', proposalNoteId(p));
-  if (ours) return { entry: ours, why: 'created' };
+  if (ours) return { entry: ours, how: 'ours', why: 'created' };
   if (p.merge_into) {
     const e = ctx.index.resolveLink(p.merge_into);
-    if (e?.kind === 'counterparty') return { entry: e, why: `you chose to merge into ${linkTo(e.name)}` };
+    if (e?.kind === 'counterparty') return { entry: e, how: 'chosen', why: `you chose to merge into ${linkTo(e.name)}` };
   }
   for (const id of [...p.identifiers, ...identifiersOf(p)]) {
     const [kind, value] = [id.slice(0, id.indexOf(':')), id.slice(id.indexOf(':') + 1)];
@@ -26,8 +33,11 @@ function existingCounterparty(ctx: JobContext, p: Frontmatter<'proposal'>): { en
           : kind === 'tax' ? ctx.index.findCounterparty({ taxId: value })
             : kind === 'account' ? ctx.index.findCounterparty({ account: value })
               : undefined;
-    if (e) return { entry: e, why: `${linkTo(e.name)} already has ${id}` };
+    if (e) return { entry: e, how: 'shared', why: `${linkTo(e.name)} already has ${id}` };
   }
+  // Last, the name the owner accepted it under: filing treats a counterparty of that name as known too.
+  const named = ctx.index.findCounterparty({ name: p.proposed_name });
+  if (named) return { entry: named, how: 'shared', why: `${linkTo(named.name)} has the name ${p.proposed_name}` };
   return undefined;
 }
 
@@ -37,13 +47,18 @@ function freePath(ctx: JobContext, folder: string, name: string, key: string): s
   return ctx.vault.exists(`${base}.md`) ? `${base} ${shortHash(key, 4)}.md` : `${base}.md`;
 }
 
-function acceptCounterparty(ctx: JobContext, e: IndexEntry, p: Frontmatter<'proposal'>): { resolution: string; note: string } {
+function acceptCounterparty(ctx: JobContext, e: IndexEntry, p: Frontmatter<'proposal'>): { resolution: string; note?: string } {
   const found = existingCounterparty(ctx, p);
+  // The owner said which note to merge into: never a new one instead, even when that link is wrong.
+  if (p.merge_into && found?.how !== 'ours' && found?.how !== 'chosen') {
+    return { resolution: `Not done yet: merge_into ${p.merge_into} is not a counterparty note. Point it at one, or clear it to create ${p.proposed_name}.` };
+  }
   if (found) {
     const fm = found.entry.frontmatter;
     const have = new Set(identifiersOf({ emails: fm.emails as string[], domains: fm.domains as string[], tax_id: fm.tax_id as string | undefined, accounts: fm.accounts as string[], telegram: fm.telegram as string[] }));
-    const missing = p.identifiers.filter((i) => !have.has(i) && !i.startsWith('contract:'));
-    const resolution = found.why === 'created'
+    // What the note lacks that a note can carry (a name is no field of it).
+    const missing = p.identifiers.filter((i) => !have.has(i) && !i.startsWith('contract:') && !i.startsWith('name:'));
+    const resolution = found.how === 'ours'
       ? `Created ${linkTo(found.entry.name)}.`
       : `Linked to ${linkTo(found.entry.name)} (${found.why}); nothing was duplicated.${missing.length ? ` Not on that note yet (add them if they are right): ${missing.join(', ')}.` : ''}`;
     return { resolution, note: linkTo(found.entry.name) };
@@ -94,20 +109,22 @@ function acceptContract(ctx: JobContext, e: IndexEntry, p: Frontmatter<'proposal
   return { resolution: `Created ${linkToPath(path)}.`, note: linkToPath(path) };
 }
 
-/** Acts on an accepted or rejected proposal once; records what was done on the proposal. */
-export async function actOnProposal(ctx: JobContext, e: IndexEntry): Promise<void> {
+/** Acts on an accepted or rejected proposal once; records what was done on the proposal. False when nothing could be made yet. */
+export async function actOnProposal(ctx: JobContext, e: IndexEntry): Promise<boolean> {
   const p = e.frontmatter as unknown as Frontmatter<'proposal'>;
   let outcome: { resolution: string; note?: string };
   if (p.status === 'rejected') {
-    outcome = { resolution: `Rejected: ${[...new Set([p.finding_key, ...p.identifiers])].join(', ')} will not be proposed again.` };
-  } else if (p.proposal_type === 'counterparty') {
-    outcome = acceptCounterparty(ctx, e, p);
+    // Recorded now, while the proposal is there: the owner may delete it next.
+    rememberRejected(ctx.state.sibling(QUEUE_STATE), [p]);
+    outcome = { resolution: `Rejected: ${rejectedIdentifiers(p).join(', ')} will not be proposed again.` };
   } else {
-    outcome = acceptContract(ctx, e, p);
+    outcome = p.proposal_type === 'counterparty' ? acceptCounterparty(ctx, e, p) : acceptContract(ctx, e, p);
+    // Nothing made or linked yet (no counterparty named, a wrong merge_into): said, and tried again after the owner's fix.
     if (!outcome.note) {
-      if (p.resolution !== outcome.resolution) ctx.vault.updateCompanionKeys(e.path, { resolution: outcome.resolution });
-      return;
+      if (p.resolution !== outcome.resolution) recordOutcome(ctx.vault, e.path, { resolution: outcome.resolution });
+      return false;
     }
   }
-  ctx.vault.updateCompanionKeys(e.path, { resolved_at: ctx.clock.localDateTime(), resolution: outcome.resolution, ...(outcome.note ? { note: outcome.note } : {}) });
+  recordOutcome(ctx.vault, e.path, { resolved_at: ctx.clock.localDateTime(), resolution: outcome.resolution, ...(outcome.note ? { note: outcome.note } : {}) });
+  return true;
 }

@@ -2,9 +2,9 @@
 // remembered in the state folder, so an item or proposal the owner deleted is not raised again. A
 // proposal is one per real-world thing: whatever identifier a pass saw it by, it merges into the open
 // proposal that shares one, and an identifier the owner rejected is never proposed again.
-import { identifiersOf, linkTo, type Frontmatter } from '../../contract/index.ts';
+import { HASH_KEY, KIND_KEY, WROTE_KEY, identifiersOf, linkTo, type Frontmatter } from '../../contract/index.ts';
 import type { DecisionInput, ProposalInput } from './job.ts';
-import type { Vault } from './vault.ts';
+import type { Vault, WriteOutcome } from './vault.ts';
 import type { IndexEntry, VaultIndex } from './vault-index.ts';
 import type { StateDir } from './state.ts';
 import type { Clock } from './clock.ts';
@@ -26,6 +26,31 @@ export function renderProposalBody(p: ProposalInput): string {
   return lines.join('\n');
 }
 
+/** The queue's folder in the state directory (the runtime keeps its queue there). */
+export const QUEUE_STATE = 'queue';
+const REJECTED = 'rejected-identifiers.txt';
+
+/** What refuses a rejected proposal's firm for good: its key and identifiers; a name alone is too weak. */
+export function rejectedIdentifiers(p: Pick<Frontmatter<'proposal'>, 'finding_key' | 'identifiers'>): string[] {
+  return [...new Set([p.finding_key, ...p.identifiers.filter((i) => !i.startsWith('name:'))])];
+}
+
+/**
+ * Remembers rejected proposals in the queue's state folder, so deleting one forgets nothing. `known`
+ * (what the file holds, when the caller read it) is updated too.
+ */
+export function rememberRejected(queueState: StateDir, rejected: readonly Pick<Frontmatter<'proposal'>, 'finding_key' | 'identifiers'>[], known = new Set(queueState.readLines(REJECTED))): void {
+  const fresh: string[] = [];
+  for (const p of rejected) {
+    for (const id of rejectedIdentifiers(p)) {
+      if (known.has(id)) continue;
+      known.add(id);
+      fresh.push(id);
+    }
+  }
+  if (fresh.length) queueState.appendLine(REJECTED, fresh.join('\n'));
+}
+
 const union = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined): T[] => [...new Set([...(a ?? []), ...(b ?? [])])];
 
 export class Queue {
@@ -41,23 +66,12 @@ export class Queue {
   }
 
   /**
-   * Identifiers (and finding keys) of proposals the owner rejected: never proposed again. Read from the
-   * rejected proposals and remembered in the state folder, so deleting a rejected proposal forgets nothing.
+   * Identifiers (and finding keys) of proposals the owner rejected: never proposed again. Recorded when
+   * the rejection is acted on (rememberRejected), and read from rejected proposals not acted on yet.
    */
   rejected(): Set<string> {
-    const known = new Set(this.state.readLines('rejected-identifiers.txt'));
-    const fresh: string[] = [];
-    for (const e of this.index.byKind('proposal')) {
-      if (e.frontmatter.status !== 'rejected') continue;
-      // A name alone is too weak to refuse a firm forever; its addresses, tax id and accounts are not.
-      for (const id of [String(e.frontmatter.finding_key), ...(e.frontmatter.identifiers as string[]).filter((i) => !i.startsWith('name:'))]) {
-        if (!known.has(id)) {
-          known.add(id);
-          fresh.push(id);
-        }
-      }
-    }
-    if (fresh.length) this.state.appendLine('rejected-identifiers.txt', fresh.join('\n'));
+    const known = new Set(this.state.readLines(REJECTED));
+    rememberRejected(this.state, this.index.byKind('proposal').filter((e) => e.frontmatter.status === 'rejected').map((e) => e.frontmatter as unknown as Frontmatter<'proposal'>), known);
     return known;
   }
 
@@ -90,9 +104,10 @@ export class Queue {
   /** Closes an open item whose facts went away; an item the owner answered or deferred is theirs and stays. */
   resolveDecision(findingKey: string, reason: string): boolean {
     const e = this.index.findByKey('decision_item', 'finding_key', findingKey);
-    if (!e || e.frontmatter.status !== 'open') return false;
-    const r = this.vault.updateCompanionKeys(e.path, { status: 'resolved', resolution: reason, resolved_at: this.clock().localDateTime() });
-    return r.outcome === 'updated' && this.index.get(e.path)?.frontmatter.status === 'resolved';
+    // Read again right before the write: an answer saved since the index saw the item wins.
+    if (!e || e.frontmatter.status !== 'open' || this.vault.readNote(e.path).frontmatter.status !== 'open') return false;
+    const outcome = recordOutcome(this.vault, e.path, { status: 'resolved', resolution: reason, resolved_at: this.clock().localDateTime() });
+    return outcome === 'updated' && this.index.get(e.path)?.frontmatter.status === 'resolved';
   }
 
   addProposal(p: ProposalInput): { path: string; created: boolean } {
@@ -173,6 +188,25 @@ export class Queue {
     if (changed) this.vault.updateCompanionKeys(e.path, patch);
     return { path: e.path, created: false };
   }
+}
+
+/**
+ * Writes the companion's outcome (`resolved_at`, `resolution`, ...) into a queue item or proposal. The
+ * owner's edits of the note (a retitled item, a tax id corrected on a proposal, a line below it) are
+ * its new baseline: the outcome lands on the note itself, never in a conflict copy that every later
+ * run would make again while the note stayed unresolved.
+ */
+export function recordOutcome(vault: Vault, path: string, patch: Record<string, unknown>): WriteOutcome {
+  const note = vault.readNote(path);
+  const kind = note.frontmatter[KIND_KEY];
+  if (kind !== 'decision_item' && kind !== 'proposal') throw new Error(`${path}: not a queue item or proposal`);
+  const fm: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(note.frontmatter)) if (k !== KIND_KEY && k !== HASH_KEY && k !== WROTE_KEY) fm[k] = v;
+  Object.assign(fm, patch);
+  const write = kind === 'proposal'
+    ? vault.writeCompanionNote('proposal', fm as unknown as Frontmatter<'proposal'>, note.body, { path, ownerAsked: true })
+    : vault.writeCompanionNote('decision_item', fm as unknown as Frontmatter<'decision_item'>, note.body, { path, ownerAsked: true });
+  return write.outcome;
 }
 
 /** The link to a note by its path, for evidence lists. */

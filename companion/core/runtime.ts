@@ -10,18 +10,19 @@ import { resolveSettings, type LastGood, type ResolvedSettings } from './setting
 import { StateDir, defaultStateDir } from './state.ts';
 import { Vault } from './vault.ts';
 import { VaultIndex } from './vault-index.ts';
+import { INDEX_CACHE_FILE } from './index-cache.ts';
 import { Queue, linkToPath } from './queue.ts';
 import { importFiles } from './imports.ts';
 import { tempWriter } from './atomic.ts';
-import type { Job, JobContext, JobResult, RunTrigger, SourceHealth } from './job.ts';
+import type { Job, JobContext, JobResult, RunRecord, RunTrigger, SourceHealth } from './job.ts';
 import type { ModelService } from './models.ts';
 
 export interface RuntimeOptions {
   vaultRoot: string;
   stateDir?: string;
   env?: NodeJS.ProcessEnv;
-  /** Pins the clock (the demo runs on a known day). */
-  now?: Date;
+  /** Pins the clock (the demo runs on a known day), or reads it from a simulated time (tests of the service). */
+  now?: Date | (() => Date);
   overrides?: Partial<Record<SettingKey, SettingValue>>;
   /** Log to the state folder (default) or nowhere (tests). */
   logToFile?: boolean;
@@ -31,15 +32,7 @@ export interface RuntimeOptions {
 
 export type ModelFactory = (ctx: Omit<JobContext, 'models'>, jobName: string) => ModelService;
 
-export interface RunRecord {
-  job: string;
-  started: string;
-  finished: string;
-  status: JobResult['status'];
-  summary: string;
-  counts?: Record<string, number>;
-  host: string;
-}
+export type { RunRecord };
 
 /**
  * Removes temp files a crashed write left behind. A temp names its writer: one whose writer is gone goes
@@ -78,7 +71,9 @@ export class Runtime {
   private current!: ResolvedSettings;
   private currentClock!: Clock;
   private readonly resolveOpts: Omit<Parameters<typeof resolveSettings>[0], 'vault' | 'index'>;
-  private readonly pinnedNow: Date | undefined;
+  /** What a job's worker thread needs to build the same runtime. */
+  readonly spawnOptions: { vaultRoot: string; stateDir: string; env: Record<string, string | undefined>; logToFile: boolean; overrides?: Record<string, string | number | boolean> };
+  private readonly pinnedNow: Date | (() => Date) | undefined;
 
   constructor(opts: RuntimeOptions) {
     this.modelFactory = opts.models;
@@ -86,6 +81,7 @@ export class Runtime {
     const env = opts.env ?? process.env;
     if (!existsSync(opts.vaultRoot)) throw new Error(`${opts.vaultRoot}: no such vault folder (create one with: aios init ${opts.vaultRoot})`);
     this.state = new StateDir(opts.stateDir ?? defaultStateDir(opts.vaultRoot, env));
+    this.spawnOptions = { vaultRoot: opts.vaultRoot, stateDir: this.state.dir, env: { ...env }, logToFile: opts.logToFile !== false, ...(opts.overrides ? { overrides: { ...opts.overrides } as Record<string, string | number | boolean> } : {}) };
     // Folders are settings, and settings live in a note: index with what is known without the note
     // (environment, explicit values, defaults), resolve, and index again if the note moved a folder.
     const early = (k: SettingKey): SettingValue => {
@@ -93,7 +89,8 @@ export class Runtime {
       return opts.overrides?.[k] ?? fromEnv ?? SETTINGS[k].default;
     };
     this.vault = new Vault(opts.vaultRoot, (k) => (this.current ? this.current.get(k) : early(k)), () => this.clock.localDateTime());
-    this.index = new VaultIndex(this.vault).build();
+    // The index kept in the state folder: a start reads only the notes changed since the last one.
+    this.index = new VaultIndex(this.vault, { cacheFile: this.state.path(INDEX_CACHE_FILE) }).build();
     this.secretsFilePath = defaultSecretsFile(env);
     const secretsFile = readSecretsFile(this.secretsFilePath, opts.vaultRoot);
     this.secrets = makeSecrets(secretsFile, env);
@@ -173,6 +170,7 @@ export class Runtime {
       addProposal: async (item) => this.queue.addProposal(item),
       importFiles: (importers) => importFiles(this.context(job, signal, trigger), importers),
       reportHealth: (source, h) => this.setHealth(source, h),
+      runs: (filter) => this.runs().filter((r) => (!filter?.job || r.job === filter.job) && (!filter?.since || (r.started_at ?? r.started) >= filter.since)),
     };
     let models: ModelService | undefined;
     const factory = this.modelFactory;
@@ -186,9 +184,10 @@ export class Runtime {
     }) as JobContext;
   }
 
-  /** Runs one job, never throwing: a failure is a result, logged with its stack. */
-  async runJob(job: Job, signal: AbortSignal = new AbortController().signal, trigger: RunTrigger = 'once'): Promise<RunRecord> {
-    const started = this.clock.localDateTime(new Date());
+  /** Runs one job, never throwing: a failure is a result, logged with its stack. `record: false` leaves recording to the caller. */
+  async runJob(job: Job, signal: AbortSignal = new AbortController().signal, trigger: RunTrigger = 'once', opts: { record?: boolean } = {}): Promise<RunRecord> {
+    const startedAt = this.clock.now();
+    const started = this.clock.localDateTime(startedAt);
     let result: JobResult;
     try {
       result = await job.run(this.context(job, signal, trigger));
@@ -196,20 +195,28 @@ export class Runtime {
       this.log.error({ job: job.name, err: { message: (e as Error).message, stack: (e as Error).stack } }, 'job failed');
       result = { status: 'failed', summary: (e as Error).message.split('\n')[0]! };
     }
-    const record: RunRecord = { job: job.name, started, finished: this.clock.localDateTime(new Date()), status: result.status, summary: result.summary, counts: result.counts, host: hostname() };
+    const record: RunRecord = {
+      job: job.name, started, finished: this.clock.localDateTime(), started_at: startedAt.toISOString(), trigger,
+      status: result.status, summary: result.summary, ...(result.counts ? { counts: result.counts } : {}), host: hostname(),
+    };
+    if (opts.record !== false) this.recordRun(record);
+    return record;
+  }
+
+  /** Appends a run to the history (durably: a crash right after keeps it). */
+  recordRun(record: RunRecord): void {
     this.state.appendLine('runs.jsonl', JSON.stringify(record));
     this.log.info(record, 'job finished');
-    return record;
   }
 
   /** Regenerates today's run log note from the runs recorded today. */
   writeRunLog(): void {
-    const date = this.clock.localDate(new Date());
+    const date = this.clock.localDate();
     const today = this.runs().filter((r) => r.started.startsWith(date));
     if (today.length === 0) return;
     const rows = today.map((r) => [r.started.slice(11), r.job, r.status, r.summary, r.host]);
     const body = `# Runs on ${date}\n\n${renderTable(['started', 'job', 'result', 'summary', 'host'], rows)}`;
-    this.vault.writeCompanionNote('run_log', { date, runs: today.length, failures: today.filter((r) => r.status === 'failed').length, updated: this.clock.localDateTime(new Date()) }, body);
+    this.vault.writeCompanionNote('run_log', { date, runs: today.length, failures: today.filter((r) => r.status === 'failed').length, updated: this.clock.localDateTime() }, body);
   }
 
   runs(): RunRecord[] {

@@ -30,6 +30,9 @@ export interface LastGood {
 
 const shown = (v: unknown) => JSON.stringify(v);
 
+/** Settings that say where cloud calls go: one that cannot be read turns the cloud off until fixed. */
+const CLOUD_ROUTE: readonly SettingKey[] = ['openai_base_url'];
+
 export function resolveSettings(opts: {
   vault: Vault;
   index: VaultIndex;
@@ -43,13 +46,18 @@ export function resolveSettings(opts: {
   const note = opts.index.byKind('settings')[0];
   const problems: string[] = [];
   const notePath = note?.path ?? `${opts.vault.folder('settings')}/Settings.md`;
-  // A settings note that cannot be read at all: every key of it falls back, and says so.
-  const broken = note ? undefined : opts.index.errors().find((e) => e.path === notePath);
-  if (broken) problems.push(`${notePath}: cannot be read (${broken.errors.map((e) => e.message).join('; ')}); every setting falls back to its last good value or the safe side`);
+  // A settings note that cannot be read at all: every key of it falls back, and says so. A file at its
+  // place that is not read as the settings (its `---` lines or `aios_kind` lost) is no better: read as
+  // "no settings", its `cloud_enabled: false` would silently become the default, true.
+  const unreadable = note ? undefined : opts.index.errors().find((e) => e.path === notePath);
+  const broken = unreadable ? unreadable.errors.map((e) => e.message).join('; ')
+    : !note && opts.vault.exists(notePath) ? 'no front matter naming aios_kind: settings' : undefined;
+  if (broken) problems.push(`${notePath}: cannot be read (${broken}); every setting falls back to its last good value or the safe side`);
   const noteValues: Record<string, unknown> = { ...(note?.frontmatter ?? {}), ...(opts.overrides ?? {}) };
   const lastGood = opts.lastGood?.read() ?? {};
   const values = new Map<SettingKey, { value: SettingValue; source: SettingSource }>();
   const good: Partial<Record<SettingKey, SettingValue>> = {};
+  const unreadableRoute: { key: SettingKey; where: string }[] = [];
 
   for (const key of Object.keys(SETTINGS) as SettingKey[]) {
     const spec: SettingSpec = SETTINGS[key];
@@ -79,9 +87,16 @@ export function resolveSettings(opts: {
           : lastGood[key] !== undefined && safeParse(key, lastGood[key]) !== undefined ? { value: safeParse(key, lastGood[key])!, source: 'last good value' }
             : { value: spec.default, source: 'default' };
       if (failed) problems.push(`${failed.where}: ${key}: ${shown(failed.raw)} ${failed.why}; using ${shown(fallback.value)} (${fallback.source}) until it is fixed`);
+      if (failed && CLOUD_ROUTE.includes(key)) unreadableRoute.push({ key, where: failed.where });
       resolved = fallback;
     }
     values.set(key, resolved ?? { value: spec.default, source: 'default' });
+  }
+  // The provider's safe side is no cloud: its default (or an older value) is not where the owner meant to send.
+  const route = unreadableRoute[0];
+  if (route && values.get('cloud_enabled')!.value !== false) {
+    values.set('cloud_enabled', { value: false, source: 'safe fallback' });
+    problems.push(`${route.where}: cloud_enabled: using false (safe fallback) while ${unreadableRoute.map((r) => r.key).join(', ')} cannot be read`);
   }
   for (const key of Object.keys(noteValues)) {
     if (!(COMMON_KEYS as readonly string[]).includes(key) && !isSettingKey(key)) problems.push(`${notePath}: ${key}: unknown setting (ignored)`);
@@ -99,7 +114,11 @@ export function resolveSettings(opts: {
     boolean: (key) => get(key) === true,
     timezone: () => String(get('timezone')) || systemTimezone(),
     rules: (type: Frontmatter<'rules'>['rules_type']) => {
-      const notes = opts.index.byKind('rules').filter((e) => e.frontmatter.rules_type === type).sort((a, b) => a.path.localeCompare(b.path));
+      const all = opts.index.byKind('rules').filter((e) => e.frontmatter.rules_type === type).sort((a, b) => a.path.localeCompare(b.path));
+      // The note at the type's own path is the table; another note of the type beside it is most often a
+      // sync tool's copy of it ("Mail accounts (conflict).md"), whose rows would count twice.
+      const own = opts.vault.pathFor('rules', { rules_type: type } as Frontmatter<'rules'>).toLowerCase();
+      const notes = all.some((e) => e.path.toLowerCase() === own) ? all.filter((e) => e.path.toLowerCase() === own) : all;
       const rows: Record<string, string>[] = [];
       for (const n of notes) {
         const table = parseTables(opts.vault.readNote(n.path).body)[0];

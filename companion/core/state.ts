@@ -58,12 +58,12 @@ export class StateDir {
     atomicReplace(this.path(name), JSON.stringify(value));
   }
 
-  /** Appends one line and makes it durable: for logs that must survive a crash. */
-  appendLine(name: string, line: string): void {
+  /** Appends one line, durably unless told it may be lost in a crash (a free local model call's log line). */
+  appendLine(name: string, line: string, opts: { durable?: boolean } = {}): void {
     const fd = openSync(this.path(name), 'a', 0o600);
     try {
       appendFileSync(fd, line.endsWith('\n') ? line : line + '\n');
-      fsyncSync(fd);
+      if (opts.durable !== false) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

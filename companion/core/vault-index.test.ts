@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { makeTestContext } from '../../test/support/context.ts';
-import { watchIndex } from './index-watch.ts';
+import { followIndex } from './folder-watch.ts';
 import type { VaultIndex } from './vault-index.ts';
 
 async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
@@ -17,9 +17,9 @@ const cp = (name: string, email: string) => `---\naios_kind: counterparty\nname:
 
 test('the index follows notes created, changed, renamed and deleted in a watched folder', async (t) => {
   const tc = makeTestContext();
-  const watcher = await watchIndex(tc.vault, tc.index, ['Counterparties']);
+  const watcher = followIndex(tc.vault, tc.index, ['Counterparties']);
   t.after(async () => {
-    await watcher.close();
+    watcher.close();
     tc.cleanup();
   });
   const idx: VaultIndex = tc.index;

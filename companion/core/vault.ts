@@ -32,7 +32,8 @@ export interface Note {
   hash: string;
 }
 
-export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'conflict';
+/** `skipped`: the owner edited the companion's part and the caller asked to leave such a note alone. */
+export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'conflict' | 'skipped';
 
 export class Vault {
   private readonly listeners: ((rel: string) => void)[] = [];
@@ -80,8 +81,12 @@ export class Vault {
   }
 
   /** Called with the vault-relative path after every write, so the index follows at once. */
-  onWrite(listener: (rel: string) => void): void {
+  onWrite(listener: (rel: string) => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
   }
 
   private written(rel: string): void {
@@ -139,30 +144,41 @@ export class Vault {
     /** `ownerAsked`: the owner asked for this change of the note as it is now (an answer's effect): their edits are its new baseline. */
     opts: { path?: string; ownerAsked?: boolean } = {},
   ): { path: string; outcome: WriteOutcome } {
-    const spec = kindSpec(kind);
-    if (spec.owner !== 'companion') throw new Error(`${kind} notes are the owner's: the companion does not write them`);
-    const path = opts.path ?? this.pathFor(kind, frontmatter);
-    const fm: Record<string, unknown> = { [KIND_KEY]: kind, ...(frontmatter as Record<string, unknown>) };
-    delete fm[HASH_KEY];
-    delete fm[WROTE_KEY];
-    const check = validateFrontmatter(fm);
-    if (!check.ok) throw new Error(`${path}: would write invalid ${kind}: ${check.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+    const { spec, path, fm, generated, text } = this.prepare(kind, frontmatter, body, opts.path);
     const abs = this.abs(path);
-    const generated = splitOwnerSection(body).generated;
-    const fresh = joinOwnerSection(generated, undefined, spec.derived === true);
     // Create-only when nothing is there (a race with another writer falls through to the update path).
-    if (!existsSync(abs) && atomicCreate(abs, renderNote({ ...fm, ...companionStamp(spec, fm, fresh) }, fresh))) {
+    if (!existsSync(abs) && atomicCreate(abs, text)) {
       this.written(path);
       return { path, outcome: 'created' };
     }
     return this.update(path, spec, (cur) => ({ fm, generated, keepBody: false, cur, ownerAsked: opts.ownerAsked === true }));
   }
 
+  /** A new companion note as it would be created: checked against its kind, stamped, with its owner section. */
+  renderNewCompanionNote<K extends KindName>(kind: K, frontmatter: Frontmatter<K>, body: string, path?: string): { path: string; text: string } {
+    const r = this.prepare(kind, frontmatter, body, path);
+    return { path: r.path, text: r.text };
+  }
+
+  private prepare<K extends KindName>(kind: K, frontmatter: Frontmatter<K>, body: string, pathOpt?: string) {
+    const spec = kindSpec(kind);
+    if (spec.owner !== 'companion') throw new Error(`${kind} notes are the owner's: the companion does not write them`);
+    const path = pathOpt ?? this.pathFor(kind, frontmatter);
+    const fm: Record<string, unknown> = { [KIND_KEY]: kind, ...(frontmatter as Record<string, unknown>) };
+    delete fm[HASH_KEY];
+    delete fm[WROTE_KEY];
+    const check = validateFrontmatter(fm);
+    if (!check.ok) throw new Error(`${path}: would write invalid ${kind}: ${check.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+    const generated = splitOwnerSection(body).generated;
+    const fresh = joinOwnerSection(generated, undefined, spec.derived === true);
+    return { spec, path, fm, generated, text: renderNote({ ...fm, ...companionStamp(spec, fm, fresh) }, fresh) };
+  }
+
   /**
    * Sets some of a companion note's properties, its body untouched (resolving a queue item, linking a
    * mail to its counterparty). Keys the owner may change follow the owner-safe rule.
    */
-  updateCompanionKeys(path: string, patch: Record<string, unknown>): { path: string; outcome: WriteOutcome } {
+  updateCompanionKeys(path: string, patch: Record<string, unknown>, opts: { skipIfEdited?: boolean } = {}): { path: string; outcome: WriteOutcome } {
     let cur: Note;
     try {
       cur = this.readNote(path);
@@ -179,7 +195,7 @@ export class Vault {
       for (const [k, v] of Object.entries(patch)) fm[k] = v;
       const check = validateFrontmatter(fm);
       if (!check.ok) throw new Error(`${path}: would write invalid ${spec.kind}: ${check.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
-      return { fm, generated: '', keepBody: true, cur: now, patched: new Set(Object.keys(patch)) };
+      return { fm, generated: '', keepBody: true, cur: now, patched: new Set(Object.keys(patch)), skipIfEdited: opts.skipIfEdited === true };
     });
   }
 
@@ -199,17 +215,19 @@ export class Vault {
   private update(
     path: string,
     spec: KindSpec,
-    plan: (cur: Note) => { fm: Record<string, unknown>; generated: string; keepBody: boolean; cur: Note; patched?: Set<string>; ownerAsked?: boolean },
+    plan: (cur: Note) => { fm: Record<string, unknown>; generated: string; keepBody: boolean; cur: Note; patched?: Set<string>; ownerAsked?: boolean; skipIfEdited?: boolean },
   ): { path: string; outcome: WriteOutcome } {
     const abs = this.abs(path);
     for (let attempt = 0; attempt < 5; attempt++) {
       let raw: Buffer;
       let cur: Note;
+      let read: Buffer | undefined;
       try {
-        raw = readFileSync(abs);
+        raw = read = readFileSync(abs);
         cur = this.parse(path, raw);
       } catch {
-        // Unparseable now (the owner is mid-edit, or broke the block): theirs stands, ours goes beside it.
+        if (read && !settled(abs, read)) continue;
+        // Unreadable or unparseable (the owner broke the block): theirs stands, ours goes beside it.
         const p = plan({ path, frontmatter: {}, body: '', hash: '' });
         return this.conflict(path, p.fm, joinOwnerSection(p.generated, undefined, spec.derived === true), spec);
       }
@@ -225,12 +243,16 @@ export class Vault {
       const next = companionHash(spec, p.fm, generated);
       let keepOwnerBody = false;
       if ((fmEdited || bodyEdited) && !(p.ownerAsked && sameKind)) {
+        // What looks like an edit may be a save in place caught half written: decide on what stays.
+        if (!settled(abs, raw)) continue;
         if (spec.derived && sameKind) {
           // The note the owner opens must stay current: their version is kept beside it, once.
           const copy = this.saveOwnerCopy(path, raw);
           for (const l of this.ownerCopyListeners) l(path, copy);
         } else if (!fmEdited && (p.keepBody || next.slice(16) === recorded.slice(16))) {
           keepOwnerBody = true; // the owner changed the body, the companion only properties: both stand
+        } else if (p.skipIfEdited) {
+          return { path, outcome: 'skipped' };
         } else {
           return this.conflict(path, p.fm, joinOwnerSection(generated, undefined, spec.derived === true), spec);
         }
@@ -357,6 +379,24 @@ export class Vault {
 
   size(rel: string): number {
     return statSync(this.abs(rel)).size;
+  }
+}
+
+/** How long a file must keep its bytes before the companion takes them for the owner's edit. */
+const SETTLE_MS = 50;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * True when the file still holds `raw` a moment later. Obsidian saves in place (truncate, then write):
+ * a read in between sees an empty or cut note, which must not be kept as the owner's version or make
+ * the companion's a conflict copy. Paid only when an edit or a broken note is seen.
+ */
+function settled(abs: string, raw: Buffer): boolean {
+  Atomics.wait(sleeper, 0, 0, SETTLE_MS);
+  try {
+    return readFileSync(abs).equals(raw);
+  } catch {
+    return false;
   }
 }
 

@@ -8,6 +8,7 @@ import { renderCostReport } from './report.ts';
 
 export const costsJob: Job = {
   name: 'costs',
+  stage: 'reports',
   description: 'Writes the weekly cost note: model calls, share kept local, spend against the budget.',
   // The runner reads static triggers: the setting's default is the schedule.
   triggers: [{ kind: 'schedule', setting: 'schedule_costs' }],

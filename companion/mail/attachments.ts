@@ -1,18 +1,8 @@
 // Where a message's attachments go: one folder per message under the attachments folder, each file
 // name sanitised (no separators, no `..`, no leading dot) and unique within the message. The folder
 // is derived from the note, so a retried message finds the files it already saved.
-import { joinVaultPath, safeFileName } from '../../contract/index.ts';
+import { inertName, joinVaultPath, safeFileName } from '../../contract/index.ts';
 import { extensionFor } from './message.ts';
-
-/**
- * Files Obsidian or the companion would read as notes or views: an attachment never may be one (a mailed
- * "Payment approval.md" claiming to be a decision), so these get `.txt` added and stay inert text.
- */
-const NOTE_EXTENSIONS = /\.(md|markdown|canvas|base)$/i;
-
-export function inertName(name: string): string {
-  return NOTE_EXTENSIONS.test(name) ? `${name}.txt` : name;
-}
 
 /** Safe, unique names for a message's attachments, in order. `../../x` becomes `x`; a note becomes `.txt`. */
 export function attachmentFileNames(raw: readonly { name: string; contentType: string }[]): string[] {

@@ -86,6 +86,7 @@ export async function syncMailOnce(ctx: JobContext, opts: { imap: boolean }): Pr
 
 export const mailJob: Job = {
   name: 'mail',
+  stage: 'data',
   description: 'Mail from IMAP accounts and dropped .eml/.mbox files, one note per message, linked to counterparties.',
   triggers: [{ kind: 'service' }, { kind: 'schedule', setting: 'schedule_mail' }, { kind: 'import' }],
   importers: MAIL_IMPORTERS,

@@ -17,7 +17,7 @@ import { bodyHash, contentKey } from './identity.ts';
 import { IngestLog, type LogEntry } from './ingest-log.ts';
 import type { MailContent } from './message.ts';
 import { mailFrontmatter, renderMail, type MailOrigin, type RenderedAttachment } from './render.ts';
-import { discardNotes, linkNotes, stageFile, stageNote, writeRoom, type StagedNote } from './note-batch.ts';
+import { discardNotes, linkNotes, stageFile, stageNote, writeRoom, type StagedNote } from '../core/note-batch.ts';
 
 export interface MailEnv {
   ctx: JobContext;
@@ -330,7 +330,7 @@ export function relinkMail(ctx: JobContext, ownAddresses: readonly string[]): nu
       }, env.own);
       const cp = resolveCounterparty(parties, env.counterparties, env.freeMail);
       if (!cp) continue;
-      const r = ctx.vault.updateCompanionKeys(e.path, { counterparty: linkTo(cp.note) });
+      const r = ctx.vault.updateCompanionKeys(e.path, { counterparty: linkTo(cp.note) }, { skipIfEdited: true });
       if (r.outcome === 'updated' && ctx.index.get(e.path)?.frontmatter.counterparty) linked++;
     }
     return linked;

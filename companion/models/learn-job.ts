@@ -7,9 +7,11 @@ import { LearnerStore, syncOwnerLabels } from './learner-store.ts';
 
 export const learnerJob: Job = {
   name: 'learner',
+  stage: 'passes',
   description: 'Teaches the built-in mail classifier the categories you set or corrected on mail notes.',
   // The runner reads static triggers: the setting's default is the schedule.
-  triggers: [{ kind: 'schedule', setting: 'schedule_learner' }],
+  // A category the owner corrects is learned at once, not the next morning.
+  triggers: [{ kind: 'schedule', setting: 'schedule_learner' }, { kind: 'notes', kinds: ['mail_message', 'chat_log'], by: 'owner' }],
   async run(ctx) {
     const store = new LearnerStore(modelsState(ctx.state));
     const { labels } = categoriesFromSettings(ctx.settings);

@@ -69,7 +69,8 @@ export class CostLedger {
       task_id: e.taskId,
       ...(e.redacted ? { redacted: e.redacted } : {}),
     };
-    this.state.appendLine(LEDGER_FILE, JSON.stringify(entry));
+    // What costs money is on disk before anything else happens; a free local call's line may wait for the OS.
+    this.state.appendLine(LEDGER_FILE, JSON.stringify(entry), { durable: e.costNanoUsd > 0n || e.location === 'cloud' });
     return entry;
   }
 

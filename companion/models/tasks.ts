@@ -35,6 +35,7 @@ export function taskSpec(task: ModelTask): TaskSpec {
       const schema = classificationSchema(task.labels);
       const list = task.labels.map((l) => `- ${l}${task.descriptions?.[l] ? `: ${task.descriptions[l]}` : ''}`).join('\n');
       const parts = [
+        ...(task.context ?? []),
         ...(task.item.from ? [{ label: 'sender', text: task.item.from + (task.item.list ? ' (mailing list)' : '') }] : []),
         ...(task.item.subject !== undefined ? [{ label: 'subject', text: task.item.subject }] : []),
         { label: 'body', text: task.item.body.slice(0, 6000) },
@@ -51,14 +52,14 @@ export function taskSpec(task: ModelTask): TaskSpec {
     }
     case 'extract':
       return {
-        prompt: buildPrompt(`${task.instruction}\nUse null or leave out fields the data does not state; never invent values.`, [{ label: 'document', text: task.data }]),
+        prompt: buildPrompt(`${task.instruction}\nUse null or leave out fields the data does not state; never invent values.`, [...(task.context ?? []), { label: 'document', text: task.data }]),
         schema: task.schema,
         jsonSchema: toJsonSchema(task.schema),
         schemaName: 'extraction',
       };
     case 'summarise':
       return {
-        prompt: buildPrompt(`${task.instruction ?? 'Summarise the material for the owner.'} Use at most ${task.maxWords ?? 80} words, plain text, no links.`, [{ label: 'material', text: task.data }]),
+        prompt: buildPrompt(`${task.instruction ?? 'Summarise the material for the owner.'} Use at most ${task.maxWords ?? 80} words, plain text, no links.`, [...(task.context ?? []), { label: 'material', text: task.data }]),
         schema: summarySchema,
         jsonSchema: toJsonSchema(summarySchema),
         schemaName: 'summary',
@@ -67,7 +68,7 @@ export function taskSpec(task: ModelTask): TaskSpec {
       return {
         prompt: buildPrompt(
           `Write a draft for the owner to review; it is not sent by you. ${task.instruction}\nPlain text, no links or images.`,
-          [{ label: 'conversation', text: task.data }],
+          [...(task.context ?? []), { label: 'conversation', text: task.data }],
         ),
         schema: draftSchema,
         jsonSchema: toJsonSchema(draftSchema),

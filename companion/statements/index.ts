@@ -67,6 +67,7 @@ export const statementImporters: readonly Importer[] = [
 
 export const statementsJob: Job = {
   name: 'statements',
+  stage: 'data',
   description: 'Imports bank statements (1C, CAMT.053/.052, MT940, OFX, CSV) into the monthly ledgers and recomputes the cash position.',
   // A new counterparty note links the ledger rows it matches without a re-import.
   triggers: [{ kind: 'import' }, { kind: 'notes', kinds: ['counterparty'] }],

@@ -12,6 +12,7 @@ import { keyEntries, planMerge, type ExistingRow } from './dedup.ts';
 import { compareRows, insertLedgerRows, ledgerBody, parseLedgerRows, parseRemovedRows, type LedgerRow } from '../../contract/ledger.ts';
 import { WIKILINK_RE, nameIdentifier, type Frontmatter } from '../../contract/index.ts';
 import { whenCounterpartiesChanged } from '../core/relink.ts';
+import { linkNotes, stageCompanionNote, type StagedNote } from '../core/note-batch.ts';
 import { LedgerStore, settlePending, shiftMonth, sortStatements } from './store.ts';
 
 export const STATEMENT_ROWS_MAX = 500;
@@ -158,16 +159,20 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
 
   // Write only the months that gained rows: new rows are spliced into the note's text where their dates belong.
   const ledgerLinks = [...touched].sort().map((m) => linkTo(state.ledgerPath(st.account, st.currency, m).slice(0, -3).split('/').slice(-2).join('/')));
+  // Months new to the ledger are created together (one wait for the disk); existing ones are updated.
+  const created: { month: string; note: StagedNote }[] = [];
   for (const [m, rows] of [...freshByMonth].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const path = state.ledgerPath(st.account, st.currency, m);
     const rec = state.monthRecord(st.account, m)!;
-    const body = vault.exists(path)
-      ? insertLedgerRows(vault.readNote(path).body, rows, path)
-      : ledgerBody(st.account, st.currency, m, rows.sort(compareRows));
-    const r = vault.writeCompanionNote('account_ledger', {
+    const fm = {
       account: st.account, currency: st.currency, month: m, transaction_count: rec.rows,
       inflow: moneyToNumber(rec.inflow), outflow: moneyToNumber(rec.outflow), updated: imported,
-    }, body, { path });
+    };
+    if (!vault.exists(path)) {
+      created.push({ month: m, note: stageCompanionNote(ctx, 'account_ledger', fm, ledgerBody(st.account, st.currency, m, rows.sort(compareRows)), path) });
+      continue;
+    }
+    const r = vault.writeCompanionNote('account_ledger', fm, insertLedgerRows(vault.readNote(path).body, rows, path), { path });
     if (r.outcome === 'conflict') {
       // The month's note was changed outside AIOS: the new rows went to a copy; the owner decides.
       await ctx.addDecision({
@@ -188,6 +193,11 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
     }
     // After a conflict the note as it is stays the truth: an unknown hash makes the next run re-read it.
     state.monthWritten(st.account, m, r.outcome === 'conflict' ? '' : String(ctx.index.get(path)?.frontmatter.aios_hash ?? ''));
+  }
+  if (created.length) {
+    // A note that appeared meanwhile (another process) is left alone: its unknown hash makes the next run re-read it.
+    const outcomes = await linkNotes(ctx, created.map((c) => c.note));
+    created.forEach((c, i) => state.monthWritten(st.account, c.month, outcomes[i] === 'created' ? String(ctx.index.get(c.note.path)?.frontmatter.aios_hash ?? '') : ''));
   }
 
   for (const [key, e] of proposals) {
@@ -283,13 +293,18 @@ function writeStatementNote(
 /**
  * Links ledger rows that name no counterparty note to one that now matches their tax id, account or
  * name (a proposal was accepted): the cell is re-rendered, the identifiers stay as they were. A month
- * the owner edited by hand is left alone.
+ * the owner edited by hand is left alone until their edit is settled, then linked on the next run.
  */
 export function relinkLedgers(ctx: JobContext): number {
-  return whenCounterpartiesChanged(ctx, () => {
+  return whenCounterpartiesChanged(ctx, (only) => {
     let linked = 0;
+    const left: string[] = [];
     for (const e of ctx.index.byKind('account_ledger')) {
-      if (ctx.vault.editedByOwner(e.path)) continue;
+      if (only && !only.has(e.path)) continue;
+      if (ctx.vault.editedByOwner(e.path)) {
+        left.push(e.path);
+        continue;
+      }
       const note = ctx.vault.readNote(e.path);
       const rows = parseLedgerRows(note.body, e.path);
       let changed = 0;
@@ -311,6 +326,6 @@ export function relinkLedgers(ctx: JobContext): number {
       ctx.vault.writeCompanionNote('account_ledger', rest as Frontmatter<'account_ledger'>, ledgerBody(fm.account, fm.currency, fm.month, next, parseRemovedRows(note.body, e.path)), { path: e.path });
       linked += changed;
     }
-    return linked;
+    return { linked, left: left.sort() };
   });
 }

@@ -105,5 +105,6 @@ export const decisionRecord = defineKind({
     counterparty: wikilink.optional(),
     contract: wikilink.optional(),
   }),
-  fileName: (fm) => safeFileName(`${fm.date} ${fm.title}`, 80) + (fm.finding_key ? ` ${shortHash(fm.finding_key, 6)}` : ''),
+  // One made from a queue item carries its finding's hash, longer than the item's own: never the item's name.
+  fileName: (fm) => safeFileName(`${fm.date} ${fm.title}`, 80) + (fm.finding_key ? ` ${shortHash(`record:${fm.finding_key}`, 8)}` : ''),
 });

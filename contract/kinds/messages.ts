@@ -5,6 +5,46 @@ import { date, datetime, nonEmpty, wikilink } from '../properties.ts';
 import { safeFileName, shortHash } from '../names.ts';
 
 export const MAIL_STATUSES = ['new', 'needs_reply', 'waiting', 'done', 'archived'] as const;
+export const PRIORITIES = ['high', 'normal', 'low'] as const;
+/** Who gave an item its triage: an owner's rule, the built-in learner, the local model, the cloud model. */
+export const TRIAGED_BY = ['rule', 'learner', 'local_model', 'cloud'] as const;
+
+const amount = z.number().finite();
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as EUR');
+
+/**
+ * What triage gives every mail and chat day. Each key is one the owner may change: a correction stands
+ * (and teaches the learner), while the companion may still revise a key that holds its own last guess.
+ * Facts are found in the text itself (no figure that is not in it); an invoice's are kept together.
+ */
+const triage = {
+  category: z.string().optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  /** One line, in the language of the message. */
+  summary: z.string().optional(),
+  /** A suggestion for the owner, never an action. */
+  next_step: z.string().optional(),
+  triaged_by: z.enum(TRIAGED_BY).optional(),
+  confidence: z.number().min(0).max(1).optional(),
+  invoice_number: z.string().optional(),
+  invoice_date: date.optional(),
+  invoice_amount: amount.optional(),
+  invoice_vat: amount.optional(),
+  invoice_currency: currencyCode.optional(),
+  invoice_due: date.optional(),
+  act_number: z.string().optional(),
+  contract_number: z.string().optional(),
+  /** A deadline the message sets (a reply within 10 days, a court date). */
+  deadline: date.optional(),
+  /** Bank details the message gives. */
+  bank_account: z.string().optional(),
+  bank_bic: z.string().optional(),
+  /** The counterparty's tax id, when the message states it. */
+  tax_id: z.string().optional(),
+};
+
+/** The keys triage writes, all of them the owner's to change. */
+export const TRIAGE_KEYS = Object.keys(triage) as (keyof typeof triage)[];
 
 export const mailMessage = defineKind({
   kind: 'mail_message',
@@ -13,7 +53,7 @@ export const mailMessage = defineKind({
   folderSetting: 'folder_mail',
   defaultFolder: 'Mail',
   owner: 'companion',
-  otherSideMay: ['status', 'category', 'counterparty', 'tags'],
+  otherSideMay: ['status', 'counterparty', 'tags', ...TRIAGE_KEYS],
   schema: z.object({
     subject: z.string(),
     from: z.string(),
@@ -39,7 +79,7 @@ export const mailMessage = defineKind({
     /** From a mailing list (List-Id or List-Unsubscribe): never proposes a counterparty. */
     list: z.boolean().default(false),
     status: z.enum(MAIL_STATUSES).default('new'),
-    category: z.string().optional(),
+    ...triage,
   }),
   fileName: (fm) =>
     `${fm.date.slice(0, 4)}/${fm.date.slice(5, 7)}/` +
@@ -55,7 +95,7 @@ export const chatLog = defineKind({
   folderSetting: 'folder_chats',
   defaultFolder: 'Chats',
   owner: 'companion',
-  otherSideMay: ['counterparty', 'tags'],
+  otherSideMay: ['status', 'counterparty', 'tags', ...TRIAGE_KEYS],
   schema: z.object({
     chat: nonEmpty,
     chat_id: z.string(),
@@ -66,6 +106,8 @@ export const chatLog = defineKind({
     message_count: z.number().int().nonnegative(),
     first_message_id: z.string(),
     last_message_id: z.string(),
+    status: z.enum(MAIL_STATUSES).default('new'),
+    ...triage,
   }),
   fileName: (fm) => safeFileName(`${fm.chat} ${fm.date}`, 90),
 });

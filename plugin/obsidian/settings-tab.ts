@@ -1,15 +1,17 @@
 // Settings live in the vault's settings note, so the companion reads the same values; this tab edits
 // that note's frontmatter with processFrontMatter.
 import { PluginSettingTab, Setting, TFile, type App, type Plugin } from 'obsidian';
-import { SETTINGS, parseSetting, type SettingKey } from '../../contract/index.ts';
+import { SETTINGS, parseSetting, settingsNote, type SettingKey } from '../../contract/index.ts';
 
 export class AiosSettingTab extends PluginSettingTab {
   constructor(app: App, plugin: Plugin) {
     super(app, plugin);
   }
 
+  /** The settings note at its known path: a note elsewhere claiming to be the settings is not. */
   private settingsFile(): TFile | undefined {
-    return this.app.vault.getMarkdownFiles().find((f) => this.app.metadataCache.getFileCache(f)?.frontmatter?.aios_kind === 'settings');
+    const file = this.app.vault.getAbstractFileByPath(`${settingsNote.defaultFolder}/${settingsNote.fileName({})}.md`);
+    return file instanceof TFile && this.app.metadataCache.getFileCache(file)?.frontmatter?.aios_kind === 'settings' ? file : undefined;
   }
 
   override display(): void {

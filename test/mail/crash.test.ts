@@ -38,18 +38,18 @@ function once(vault: string, state: string, env: NodeJS.ProcessEnv): Promise<{ c
 // vault.*#1 is the lease written at start; vault.*#2 the first counterparty proposal (filed in the
 // first batch's commit, before its checkpoint).
 const POINTS = [
-  'mail.after-attachment#1', 'mail.after-fetch#1', 'mail.notes-before-link#1', 'mail.note-after-link#3', 'mail.after-note#1',
+  'mail.after-attachment#1', 'mail.after-fetch#1', 'batch.before-link#1', 'batch.after-link#3', 'mail.after-note#1',
   'vault.before-rename#2', 'vault.after-rename#2', 'vault.before-rename#1', 'mail.after-checkpoint#1',
-  'mail.note-after-link#2', 'mail.after-fetch#1', 'vault.after-rename#1', 'mail.after-checkpoint#1',
-  'mail.notes-before-link#1', 'mail.after-note#1', 'mail.after-checkpoint#1',
-  'mail.note-after-link#1', 'mail.after-fetch#1', 'mail.after-checkpoint#1',
-  'mail.notes-before-link#1', 'mail.after-note#1', 'mail.after-checkpoint#1',
-  'mail.after-fetch#1', 'mail.note-after-link#2', 'mail.after-checkpoint#1',
-  'vault.before-rename#1', 'mail.notes-before-link#1', 'mail.after-checkpoint#1',
+  'batch.after-link#2', 'mail.after-fetch#1', 'vault.after-rename#1', 'mail.after-checkpoint#1',
+  'batch.before-link#1', 'mail.after-note#1', 'mail.after-checkpoint#1',
+  'batch.after-link#1', 'mail.after-fetch#1', 'mail.after-checkpoint#1',
+  'batch.before-link#1', 'mail.after-note#1', 'mail.after-checkpoint#1',
+  'mail.after-fetch#1', 'batch.after-link#2', 'mail.after-checkpoint#1',
+  'vault.before-rename#1', 'batch.before-link#1', 'mail.after-checkpoint#1',
   'mail.after-note#1', 'mail.after-fetch#1',
 ];
 
-test(`SIGKILL at ${POINTS.length} seeded points, restarted each time: exactly 200 whole notes`, { timeout: 240_000 }, async () => {
+test(`SIGKILL at ${POINTS.length} seeded points, restarted each time: exactly 200 whole notes`, { timeout: 480_000 }, async () => {
   const msgs = Array.from({ length: 200 }, (_, i) => message(i, i % 20 === 0 ? { attachment: { name: `scan-${i}.pdf`, bytes: 20_000 } } : { html: i % 3 === 0 }));
   await d.append('INBOX', msgs);
   const { root, vault, state, env: accountEnv } = cliVault(d, 'aios-crash-');

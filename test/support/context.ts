@@ -23,7 +23,7 @@ export interface TestContext {
 export function makeTestContext(opts: {
   vaultDir?: string;
   stateDir?: string;
-  now?: Date;
+  now?: Date | (() => Date);
   settings?: Partial<Record<SettingKey, SettingValue>>;
   env?: NodeJS.ProcessEnv;
   job?: string;
