@@ -120,7 +120,7 @@ export function watchFolders(vault: Vault, roots: readonly string[], onEvents: (
 }
 
 /** Keeps an index current from the files of these folders (what the service does, without its triggers). */
-export function followIndex(vault: Vault, index: Pick<VaultIndex, 'noteChanged' | 'noteRemoved' | 'paths'>, folders: readonly string[]): FolderWatcher {
+export function followIndex(vault: Vault, index: Pick<VaultIndex, 'noteChanged' | 'noteRemoved' | 'paths'>, folders: readonly string[], quietMs = 10): FolderWatcher {
   return watchFolders(vault, folders, (events) => {
     for (const ev of events) {
       if (ev.path.endsWith('/')) {
@@ -128,5 +128,5 @@ export function followIndex(vault: Vault, index: Pick<VaultIndex, 'noteChanged' 
       } else if (ev.present) index.noteChanged(ev.path);
       else index.noteRemoved(ev.path);
     }
-  });
+  }, { quietMs });
 }

@@ -1,22 +1,35 @@
 // The learner's persistence in the models' state folder (outside the vault) and its training from the
 // owner's labelled mail notes. A label counts as the owner's when the companion did not write it itself:
-// categories the companion proposes are recorded here, so its own guesses never train the learner.
+// a category the companion wrote into a note is in the note's `aios_wrote` record (and the ones it proposes
+// elsewhere are recorded here), so its own guesses never train the learner, nor sender memory.
 import type { StateDir } from '../core/state.ts';
-import { MailLearner, type LearnerState } from './providers/learner.ts';
+import { parseWrote, valueDigest } from '../core/frontmatter.ts';
+import { WROTE_KEY } from '../../contract/index.ts';
+import { MailLearner, type LearnerState, type SeedModel } from './providers/learner.ts';
+import { shippedSeed } from './seed/seed.ts';
 import type { LabelledExample } from '../core/models.ts';
 
 const FILE = 'learner.json';
 const PREDICTIONS = 'learner-predictions.json';
 
+export interface LearnerStoreOptions {
+  /** The seed model; by default the one shipped in companion/models/seed/, `null` for none. */
+  seed?: SeedModel | null;
+}
+
 export class LearnerStore {
   private learner: MailLearner | undefined;
 
-  constructor(private readonly state: StateDir) {}
+  constructor(
+    private readonly state: StateDir,
+    private readonly opts: LearnerStoreOptions = {},
+  ) {}
 
   get(): MailLearner {
     if (!this.learner) {
       const s = this.state.readJson<LearnerState | null>(FILE, null);
-      this.learner = new MailLearner(s?.version === 1 ? s : undefined);
+      const seed = this.opts.seed === null ? undefined : (this.opts.seed ?? shippedSeed());
+      this.learner = new MailLearner(s?.version === 1 ? s : undefined, seed);
     }
     return this.learner;
   }
@@ -76,7 +89,9 @@ export function syncOwnerLabels(
   for (const n of notes) {
     const cat = n.frontmatter.category;
     if (typeof cat !== 'string' || !allowed.has(cat)) continue;
-    if (guesses[n.path] === cat) {
+    // Still exactly what the companion wrote (triage): its own guess, not the owner's word.
+    const wrote = parseWrote(n.frontmatter[WROTE_KEY])?.get('category');
+    if (guesses[n.path] === cat || (wrote !== undefined && wrote === valueDigest(cat))) {
       skipped++;
       continue;
     }

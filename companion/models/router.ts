@@ -132,7 +132,7 @@ export class Router implements ModelService {
 
     if (task.tier === 'easy') {
       if (task.kind === 'classify') {
-        const r = this.tryLearner(run, task);
+        const r = this.tryLearner(run, task, 'first');
         if (r) return r as ModelResult<T>;
       }
       const local = await this.tryLocal(run, 'easy');
@@ -144,6 +144,11 @@ export class Router implements ModelService {
         } else {
           run.route.push({ provider: 'openai', model: this.cfg.cloudModel, outcome: 'unavailable', detail: 'weekly budget spent: easy work stays local' });
         }
+      }
+      // Offline with no model server: the learner's seed still sorts the mail, flagged when unsure.
+      if (task.kind === 'classify' && !run.best) {
+        const r = this.tryLearner(run, task, 'last');
+        if (r) return r as ModelResult<T>;
       }
       return this.bestOrFail(run, secret ? 'confidential: the cloud is not allowed' : 'no provider gave a valid answer') as ModelResult<T>;
     }
@@ -165,19 +170,33 @@ export class Router implements ModelService {
 
   // ---- providers ----
 
-  private tryLearner(run: TaskRun, task: ClassifyTask): ModelResult<Classification> | undefined {
+  /**
+   * The built-in learner. First in line when the owner has labelled `learner_min_examples` mails, or when
+   * sender memory knows this sender; otherwise (a fresh install, seed only) it is the last resort, after
+   * Ollama and the cloud, so it sorts mail offline without standing in front of a better model.
+   */
+  private tryLearner(run: TaskRun, task: ClassifyTask, phase: 'first' | 'last'): ModelResult<Classification> | undefined {
     const store = this.deps.learner;
     if (!store) return undefined;
     const learner = store.get();
-    const allowed = task.labels.filter((l) => learner.countOf(l) > 0);
-    if (learner.size < this.cfg.learnerMinExamples || allowed.length === 0) return undefined;
+    const allowed = task.labels.filter((l) => learner.knows(l));
+    // Labels the learner mostly never saw (bank lines, not mail categories) are not its to answer: one
+    // known label out of eight would come back at confidence 1.
+    if (allowed.length < 2 || allowed.length * 2 < task.labels.length) return undefined;
+    const min = this.cfg.learnerMinExamples;
+    const remembered = learner.senderLabel(task.item.from);
+    const early = phase === 'first' && learner.size < min;
+    if (early && (remembered === undefined || !allowed.includes(remembered))) return undefined;
+    // The seed's mails count as labelled mails here: a setting far above the default keeps the learner out.
+    if (phase === 'last' && learner.size + learner.seedSize < min) return undefined;
     const t0 = performance.now();
-    const p = learner.predict(task.item, allowed);
-    if (!p) return undefined;
+    const p = learner.predict(task.item, allowed, { ownerHalfWeight: min, ...(task.descriptions ? { descriptions: task.descriptions } : {}) });
+    if (!p || (early && p.label !== remembered)) return undefined;
     const ok = p.confidence >= this.cfg.threshold;
-    this.record(run, 'learner', 'naive-bayes', 'local', ok ? 'ok' : 'low_confidence', 0, 0, performance.now() - t0, 0n);
+    const detail = p.by === 'sender' ? 'sender memory: the owner\'s last two labels for this address' : p.by === 'seed' ? 'seed model (no owner labels yet)' : p.by === 'owner+seed' ? `seed model mixed with ${learner.size} owner labels` : undefined;
+    this.record(run, 'learner', 'naive-bayes', 'local', ok ? 'ok' : 'low_confidence', 0, 0, performance.now() - t0, 0n, detail);
     const value: Classification = { label: p.label, confidence: p.confidence };
-    if (ok) return this.success(run, value, p.confidence, 'learner', 'naive-bayes', 'local', false);
+    if (ok) return this.success(run, value, p.confidence, 'learner', 'naive-bayes', 'local', this.escalatedNow(run, 'learner'));
     this.keepBest(run, value, p.confidence, 'learner', 'naive-bayes', 'local');
     return undefined;
   }

@@ -111,3 +111,20 @@ test('persisted in the state folder; owner labels taken from notes, the companio
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a state file from before this learner loads: labels kept in their stored order, temperature refitted', async () => {
+  const mails = (await loadLabelledMail()).slice(0, 40);
+  const examples = Object.fromEntries(mails.map((m) => [m.id, { label: m.category, subject: m.subject, body: m.body, from: m.from }]));
+  // Two labels for one address, stored last: the order of the file stands in for the order they were given.
+  examples['x1'] = { label: 'other', subject: 'a', body: 'first', from: 'old@sender.example' };
+  examples['x2'] = { label: 'other', subject: 'b', body: 'second', from: 'old@sender.example' };
+  const old = { version: 1 as const, alpha: 0.1, temperature: 123, examples };
+  const l = new MailLearner(old);
+  assert.equal(l.size, 42);
+  assert.notEqual(l.temperature, 123, 'a temperature fitted for other features is refitted');
+  assert.equal(l.senderLabel('old@sender.example'), 'other');
+  assert.equal(old.examples['x1']!.body, 'first');
+  assert.equal('seq' in old.examples['x1']!, false, 'the caller\'s state is not written into');
+  const saved = l.toState();
+  assert.ok(saved.scheme && typeof saved.nextSeq === 'number');
+});

@@ -1,6 +1,8 @@
 // A simulated week through the router with the fake servers: 500 mails, the bank lines, the task mix
-// and the price table of test/fixtures/week. The weekly cost note must agree with the ledger, and the
-// week must stay >= 90% local and <= $0.25, costed from the fake servers' own token counts.
+// and the price table of test/fixtures/week, every mail task carrying its context pack (the business
+// profile, the counterparty, its contracts and decisions, as triage sends them). The weekly cost note
+// must agree with the ledger, and the week must stay >= 90% local and <= $0.25, costed from the fake
+// servers' own token counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { LearnerStore } from '../../companion/models/learner-store.ts';
 import { modelsState } from '../../companion/models/index.ts';
 import { costsJob } from '../../companion/costs/index.ts';
 import { categoriesFromSettings } from '../../companion/models/categories.ts';
+import { contextPack } from '../../companion/triage/context.ts';
 import { parsePriceTable, findPrice, costNanoUsd } from '../../companion/models/prices.ts';
 import { parseTables, tableRecords } from '../../contract/markdown-table.ts';
 
@@ -32,9 +35,10 @@ interface Tx { id: string; date: string; amount: string; counterparty: string; p
 async function weekMail(all: LabelledMail[], n: number): Promise<{ past: LabelledMail[]; inbox: LabelledMail[] }> {
   if (existsSync(DEMO_MAIL) && readdirSync(DEMO_MAIL).some((f) => f.endsWith('.eml'))) {
     const inbox: LabelledMail[] = [];
+    const expected = JSON.parse(readFileSync(join(DEMO_MAIL, 'expected-categories.json'), 'utf8')) as Record<string, string>;
     for (const f of readdirSync(DEMO_MAIL).filter((x) => x.endsWith('.eml')).sort()) {
       const p = await simpleParser(readFileSync(join(DEMO_MAIL, f)));
-      inbox.push({ id: f, group: f, category: '', lang: '', from: p.from?.value[0]?.address ?? '', subject: p.subject ?? '', body: p.text ?? '', list: p.headers.has('list-id') });
+      inbox.push({ id: f, group: f, category: expected[f] ?? '', lang: '', from: p.from?.value[0]?.address ?? '', subject: p.subject ?? '', body: p.text ?? '', list: p.headers.has('list-id') });
     }
     return { past: all, inbox: scale(inbox, n) };
   }
@@ -90,18 +94,28 @@ test('a simulated week: >= 90% local, <= $0.25, and the cost note matches the le
     const mail = h.models('mail');
     let predictedRight = 0;
     let clientRequests = 0;
+    let packTokens = 0;
+    const packFor = (from: string) => {
+      const at = from.lastIndexOf('@');
+      const cp = h.tc.index.findCounterparty({ email: from, domain: from.slice(at + 1) });
+      const p = contextPack(h.tc.ctx, { path: 'Mail/week.md', kind: 'mail_message', name: 'week', frontmatter: cp ? { counterparty: `[[${cp.name}]]` } : {} }, h.tc.ctx.settings.number('triage_context_tokens'));
+      packTokens += p.tokens;
+      return { context: p.parts, links: p.links };
+    };
     for (const [i, m] of inbox.entries()) {
-      const c = await mail.classify({ tier: 'easy', labels, descriptions, item: { subject: m.subject, body: m.body, from: m.from, list: m.list }, sender: m.from });
+      const pack = packFor(m.from);
+      const c = await mail.classify({ tier: 'easy', labels, descriptions, item: { subject: m.subject, body: m.body, from: m.from, list: m.list }, sender: m.from, ...pack });
       assert.ok(c.ok, `mail ${m.id}: ${c.ok ? '' : c.reason}`);
       if (c.value.label === m.category) predictedRight++;
       const cat = c.value.label;
       if (mix.mail.extract.categories.includes(cat)) {
-        const e = await mail.extract({ tier: 'easy', instruction: 'Extract the document number, amount and currency.', schema: extractSchema, data: m.body, sender: m.from });
+        const e = await mail.extract({ tier: 'easy', instruction: 'Extract the document number, amount and currency.', schema: extractSchema, data: m.body, sender: m.from, ...pack });
         assert.ok(e.ok);
       }
-      if (i % mix.mail.summarise.every === 0) assert.ok((await mail.summarise({ tier: 'easy', data: `${m.subject}\n\n${m.body}`, sender: m.from })).ok);
+      if (i % mix.mail.summarise.every === 0) assert.ok((await mail.summarise({ tier: 'easy', data: `${m.subject}\n\n${m.body}`, sender: m.from, ...pack })).ok);
       if (cat === 'client_request' && clientRequests++ % mix.mail.draft.every === 0) {
-        assert.ok((await mail.draft({ tier: 'hard', instruction: 'Answer the request politely; promise nothing about prices.', data: m.body, sender: m.from })).ok);
+        const d = await mail.draft({ tier: 'hard', instruction: 'Answer the request politely; promise nothing about prices.', data: m.body, sender: m.from, ...pack });
+        assert.ok(d.ok, d.ok ? '' : d.reason);
       }
     }
     const statements = h.models('statements');
@@ -145,7 +159,8 @@ test('a simulated week: >= 90% local, <= $0.25, and the cost note matches the le
     assert.match(body, /\| mail \|/);
     assert.match(body, /\| openai gpt-4o-mini \|/);
     // Figures for the report (visible with --test-reporter=spec).
-    console.log(`week: ${ledger.length} calls, ${local} local (${(fm.local_share * 100).toFixed(1)}%), cloud ${h.openai.usage.calls} calls, $${serverUsd.toFixed(4)}; mail classified right ${predictedRight}/${inbox.length}`);
+    assert.ok(packTokens > inbox.length * 100, 'the mail tasks carried their context packs');
+    console.log(`week: ${ledger.length} calls, ${local} local (${(fm.local_share * 100).toFixed(1)}%), cloud ${h.openai.usage.calls} calls, $${serverUsd.toFixed(4)}; mail classified right ${predictedRight}/${inbox.length}; context packs ${Math.round(packTokens / inbox.length)} tokens a mail`);
   } finally {
     await h.close();
   }
