@@ -87,3 +87,29 @@ test('long values are strings of their own, equal to the text', () => {
   const head = `subject: ${'x'.repeat(40)}\nlink: "[[${'y'.repeat(30)}]]"\nsurrogate: "😀${'z'.repeat(20)}"\n`;
   assert.deepEqual(readFlatYaml(head), { subject: 'x'.repeat(40), link: `[[${'y'.repeat(30)}]]`, surrogate: `😀${'z'.repeat(20)}` });
 });
+
+test('the fast writer writes what the yaml package reads back as the same values, or steps aside', async () => {
+  const { writeFlatYaml } = await import('./flat-yaml.ts');
+  const { parse } = await import('yaml');
+  let seed = 7;
+  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const pieces = ['a', 'Bumaga', 'Счёт № 112', '2026-11-02', '[[Note]]', 'yes', 'null', 'true', '1e3', '0x1f', ' ', '#', ': ', '"', "'", '-', '\\', 'é', '\t', '12', '-3.5', '~', '*', '&x', '!tag', '%', '@', '`'];
+  const value = (): unknown => {
+    const r = rnd();
+    if (r < 0.1) return Math.round(rnd() * 1e6) / 100;
+    if (r < 0.15) return rnd() < 0.5;
+    if (r < 0.18) return null;
+    if (r < 0.3) return Array.from({ length: Math.floor(rnd() * 3) }, () => pieces.slice(0, 1 + Math.floor(rnd() * pieces.length)).sort(() => rnd() - 0.5).slice(0, 2).join(''));
+    return Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pieces[Math.floor(rnd() * pieces.length)]).join(rnd() < 0.5 ? '' : ' ');
+  };
+  let written = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const data: Record<string, unknown> = {};
+    for (let k = 0; k < 1 + Math.floor(rnd() * 6); k++) data[`key_${k}`] = value();
+    const text = writeFlatYaml(data);
+    if (text === undefined) continue;
+    written++;
+    assert.deepEqual(parse(text, { schema: 'core' }) ?? {}, data, text);
+  }
+  assert.ok(written > 10_000, `the writer took ${written} of 20000`);
+});

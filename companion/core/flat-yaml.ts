@@ -250,3 +250,50 @@ export function readFlatYaml(text: string): Record<string, unknown> | undefined 
   }
   return objectOf(keys, values, same && keys.length === lastKeys.length);
 }
+
+// ---- writing -----------------------------------------------------------------------------------
+
+const PLAIN_OK = /^[\p{L}\p{N}][\p{L}\p{N} _.,/()+@'-]*$/u;
+
+/** A scalar as the yaml package would write it for these plain cases; JSON-quoted otherwise. */
+function writeScalar(v: unknown): string | undefined {
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0) ? String(v) : undefined;
+  if (typeof v !== 'string') return undefined;
+  // Plain only where it cannot read back as anything else; the round trip below checks it anyway.
+  if (v !== '' && PLAIN_OK.test(v) && !/\s$/.test(v) && !KEYWORD_KEYS.has(v) && !/^[-+]?(\d|\.\d)/.test(v) && !/^0[xo]/i.test(v)) return v;
+  return JSON.stringify(v);
+}
+
+/**
+ * Writes flat front matter (scalars and lists of scalars) several times faster than the yaml package,
+ * or `undefined` for anything else. What it writes is read back by `readFlatYaml` and must give the
+ * same values, or the caller uses the yaml package: a note never holds YAML the reader would misread.
+ */
+export function writeFlatYaml(data: Record<string, unknown>): string | undefined {
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(data)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) || KEYWORD_KEYS.has(k)) return undefined;
+    if (Array.isArray(v)) {
+      if (v.length === 0) {
+        lines.push(`${k}: []`);
+        continue;
+      }
+      lines.push(`${k}:`);
+      for (const x of v) {
+        const s = writeScalar(x);
+        if (s === undefined) return undefined;
+        lines.push(`  - ${s}`);
+      }
+      continue;
+    }
+    const s = writeScalar(v);
+    if (s === undefined) return undefined;
+    lines.push(`${k}: ${s}`);
+  }
+  const text = lines.length ? lines.join('\n') + '\n' : '';
+  const back = readFlatYaml(text);
+  if (!back || JSON.stringify(back) !== JSON.stringify(data)) return undefined;
+  return text;
+}

@@ -5,7 +5,7 @@ import matter from 'gray-matter';
 import { parse as parseYamlText, stringify as stringifyYaml } from 'yaml';
 import { createHash } from 'node:crypto';
 import { HASH_KEY, KIND_KEY, WROTE_KEY, type KindSpec } from '../../contract/index.ts';
-import { readFlatYaml } from './flat-yaml.ts';
+import { readFlatYaml, writeFlatYaml } from './flat-yaml.ts';
 
 export class FrontmatterError extends Error {}
 
@@ -69,7 +69,8 @@ export function parseFrontmatterHead(head: string): Record<string, unknown> {
 export function renderNote(frontmatter: Record<string, unknown>, body: string): string {
   const clean: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(frontmatter)) if (v !== undefined) clean[k] = v;
-  const yaml = Object.keys(clean).length === 0 ? '' : stringifyYaml(clean, { lineWidth: 0, schema: 'core' });
+  // The fast writer for flat properties (what almost every note has), checked by reading it back.
+  const yaml = Object.keys(clean).length === 0 ? '' : (writeFlatYaml(clean) ?? stringifyYaml(clean, { lineWidth: 0, schema: 'core' }));
   const text = body.endsWith('\n') || body === '' ? body : body + '\n';
   return `---\n${yaml}---\n${text}`;
 }

@@ -19,6 +19,15 @@ export function defaultStateDir(vaultRoot: string, env: NodeJS.ProcessEnv = proc
   return join(base, 'aios', vaultId(vaultRoot));
 }
 
+/** Append-mode descriptors kept open for lines that need no fsync, per file, for the life of the process. */
+const appenders = new Map<string, number>();
+
+function openAppend(path: string): number {
+  let fd = appenders.get(path);
+  if (fd === undefined) appenders.set(path, (fd = openSync(path, 'a', 0o600)));
+  return fd;
+}
+
 export class StateDir {
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -60,10 +69,16 @@ export class StateDir {
 
   /** Appends one line, durably unless told it may be lost in a crash (a free local model call's log line). */
   appendLine(name: string, line: string, opts: { durable?: boolean } = {}): void {
+    const text = line.endsWith('\n') ? line : line + '\n';
+    if (opts.durable === false) {
+      // Thousands of these a run: the file stays open, and the operating system writes it when it will.
+      appendFileSync(openAppend(this.path(name)), text);
+      return;
+    }
     const fd = openSync(this.path(name), 'a', 0o600);
     try {
-      appendFileSync(fd, line.endsWith('\n') ? line : line + '\n');
-      if (opts.durable !== false) fsyncSync(fd);
+      appendFileSync(fd, text);
+      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

@@ -30,9 +30,14 @@ export interface Note {
   body: string;
   /** SHA-256 of the file's bytes, hex. */
   hash: string;
+  /** The file's bytes as read: a write made from this reading replaces exactly these or nothing. */
+  raw?: Buffer;
 }
 
 /** `skipped`: the owner edited the companion's part and the caller asked to leave such a note alone. */
+/** How a write turns the note as it is now into what to write. */
+type UpdatePlan = (cur: Note) => { fm: Record<string, unknown>; generated: string; keepBody: boolean; cur: Note; patched?: Set<string>; ownerAsked?: boolean; skipIfEdited?: boolean };
+
 export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'conflict' | 'skipped';
 
 export class Vault {
@@ -106,7 +111,7 @@ export class Vault {
   parse(rel: string, raw: Buffer): Note {
     try {
       const { frontmatter, body } = parseNote(raw.toString('utf8'));
-      return { path: rel, frontmatter, body, hash: createHash('sha256').update(raw).digest('hex') };
+      return { path: rel, frontmatter, body, hash: createHash('sha256').update(raw).digest('hex'), raw };
     } catch (e) {
       throw new NoteError(rel, '(frontmatter)', (e as Error).message.split('\n')[0]!);
     }
@@ -179,6 +184,32 @@ export class Vault {
    * mail to its counterparty). Keys the owner may change follow the owner-safe rule.
    */
   updateCompanionKeys(path: string, patch: Record<string, unknown>, opts: { skipIfEdited?: boolean } = {}): { path: string; outcome: WriteOutcome } {
+    const spec = this.companionSpecOf(path);
+    return this.update(path, spec, this.keysPlan(path, spec, patch, opts));
+  }
+
+  /**
+   * What setting some keys of a companion note would write, without writing it: the new text and the
+   * bytes it was made from (a write must replace exactly those), or the outcome when nothing is to be
+   * written. For writing many notes at once (`updateCompanionNotes` in note-batch.ts).
+   */
+  planKeysUpdate(
+    path: string, patch: Record<string, unknown>,
+    /** `read`: the note as the caller just read it, to save reading it again (the write still replaces only those bytes). */
+    opts: { skipIfEdited?: boolean; read?: Note } = {},
+  ): { path: string; outcome: WriteOutcome } | { path: string; abs: string; raw: Buffer; text: string } | 'retry' {
+    const spec = opts.read?.raw ? kindSpec(String(opts.read.frontmatter[KIND_KEY])) : this.companionSpecOf(path);
+    if (!spec || spec.owner !== 'companion') throw new Error(`${path}: not a companion note: the companion does not write it`);
+    const step = this.attempt(path, spec, this.keysPlan(path, spec, patch, opts), opts.read);
+    return step === 'retry' || 'outcome' in step ? step : { path, abs: this.abs(path), raw: step.raw, text: step.text };
+  }
+
+  /** Tells the index and the listeners that a note written through a plan is in place. */
+  noteWritten(path: string): void {
+    this.written(path);
+  }
+
+  private companionSpecOf(path: string): KindSpec {
     let cur: Note;
     try {
       cur = this.readNote(path);
@@ -187,7 +218,11 @@ export class Vault {
     }
     const spec = kindSpec(String(cur.frontmatter[KIND_KEY]));
     if (!spec || spec.owner !== 'companion') throw new Error(`${path}: not a companion note: the companion does not write it`);
-    return this.update(path, spec, (now) => {
+    return spec;
+  }
+
+  private keysPlan(path: string, spec: KindSpec, patch: Record<string, unknown>, opts: { skipIfEdited?: boolean }): UpdatePlan {
+    return (now) => {
       const fm: Record<string, unknown> = {};
       for (const k of companionKeys(spec)) if (now.frontmatter[k] !== undefined) fm[k] = now.frontmatter[k];
       // The owner's keys as the companion last meant them, so an unpatched one is never "revised".
@@ -196,7 +231,7 @@ export class Vault {
       const check = validateFrontmatter(fm);
       if (!check.ok) throw new Error(`${path}: would write invalid ${spec.kind}: ${check.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
       return { fm, generated: '', keepBody: true, cur: now, patched: new Set(Object.keys(patch)), skipIfEdited: opts.skipIfEdited === true };
-    });
+    };
   }
 
   /** True when someone other than the companion changed the companion's part of this note since it wrote it. */
@@ -212,83 +247,93 @@ export class Vault {
     this.ownerCopyListeners.push(listener);
   }
 
-  private update(
-    path: string,
-    spec: KindSpec,
-    plan: (cur: Note) => { fm: Record<string, unknown>; generated: string; keepBody: boolean; cur: Note; patched?: Set<string>; ownerAsked?: boolean; skipIfEdited?: boolean },
-  ): { path: string; outcome: WriteOutcome } {
+  private update(path: string, spec: KindSpec, plan: UpdatePlan): { path: string; outcome: WriteOutcome } {
     const abs = this.abs(path);
     for (let attempt = 0; attempt < 5; attempt++) {
-      let raw: Buffer;
-      let cur: Note;
-      let read: Buffer | undefined;
-      try {
-        raw = read = readFileSync(abs);
-        cur = this.parse(path, raw);
-      } catch {
-        if (read && !settled(abs, read)) continue;
-        // Unreadable or unparseable (the owner broke the block): theirs stands, ours goes beside it.
-        const p = plan({ path, frontmatter: {}, body: '', hash: '' });
-        return this.conflict(path, p.fm, joinOwnerSection(p.generated, undefined, spec.derived === true), spec);
-      }
-      const p = plan(cur);
-      const curFm = cur.frontmatter;
-      const { generated: curGenerated, owner: ownerSection } = splitOwnerSection(cur.body);
-      const recorded = typeof curFm[HASH_KEY] === 'string' ? (curFm[HASH_KEY] as string) : '';
-      const actual = companionHash(spec, curFm, curGenerated);
-      const sameKind = curFm[KIND_KEY] === spec.kind;
-      const fmEdited = !sameKind || recorded.slice(0, 16) !== actual.slice(0, 16);
-      const bodyEdited = recorded.slice(16) !== actual.slice(16);
-      const generated = p.keepBody ? curGenerated : p.generated;
-      const next = companionHash(spec, p.fm, generated);
-      let keepOwnerBody = false;
-      if ((fmEdited || bodyEdited) && !(p.ownerAsked && sameKind)) {
-        // What looks like an edit may be a save in place caught half written: decide on what stays.
-        if (!settled(abs, raw)) continue;
-        if (spec.derived && sameKind) {
-          // The note the owner opens must stay current: their version is kept beside it, once.
-          const copy = this.saveOwnerCopy(path, raw);
-          for (const l of this.ownerCopyListeners) l(path, copy);
-        } else if (!fmEdited && (p.keepBody || next.slice(16) === recorded.slice(16))) {
-          keepOwnerBody = true; // the owner changed the body, the companion only properties: both stand
-        } else if (p.skipIfEdited) {
-          return { path, outcome: 'skipped' };
-        } else {
-          return this.conflict(path, p.fm, joinOwnerSection(generated, undefined, spec.derived === true), spec);
-        }
-      }
-      // Owner's keys: the companion's new value only where the key still holds what it last wrote.
-      const wroteBefore = parseWrote(curFm[WROTE_KEY]);
-      const wrote = new Map<string, string>();
-      const merged: Record<string, unknown> = { ...p.fm };
-      for (const k of spec.otherSideMay) {
-        const last = wroteBefore?.get(k);
-        // Without a record (a note from before the rule) a value there counts as the owner's.
-        const ownerChanged = last !== undefined ? valueDigest(curFm[k]) !== last : curFm[k] !== undefined && curFm[k] !== null;
-        const untouched = p.patched !== undefined && !p.patched.has(k);
-        if (ownerChanged || untouched) {
-          if (curFm[k] === undefined) delete merged[k];
-          else merged[k] = curFm[k];
-          // No record: `?` never matches a value, so the companion will not take the key over later.
-          wrote.set(k, last ?? (valueDigest(curFm[k]) === '-' ? '-' : '?'));
-        } else wrote.set(k, valueDigest(p.fm[k]));
-      }
-      // Properties that are not the kind's (the owner's own, tags, a stable id) stay as they are.
-      const kindKeys = new Set([...companionKeys(spec), ...spec.otherSideMay, HASH_KEY, WROTE_KEY]);
-      for (const [k, v] of Object.entries(curFm)) if (!kindKeys.has(k) && merged[k] === undefined) merged[k] = v;
-      const hash = keepOwnerBody ? next.slice(0, 16) + recorded.slice(16) : next;
-      const text = renderNote(
-        { ...merged, [HASH_KEY]: hash, [WROTE_KEY]: formatWrote(wrote) },
-        keepOwnerBody || p.keepBody ? cur.body : joinOwnerSection(generated, ownerSection, spec.derived === true),
-      );
-      if (Buffer.byteLength(text) === raw.length && Buffer.from(text).equals(raw)) return { path, outcome: 'unchanged' };
-      if (atomicReplaceIf(abs, text, raw)) {
+      const step = this.attempt(path, spec, plan);
+      if (step === 'retry') continue;
+      if ('outcome' in step) return step;
+      if (atomicReplaceIf(abs, step.text, step.raw)) {
         this.written(path);
         return { path, outcome: 'updated' };
       }
       // The file changed between the read and the rename (the owner saved): read it again and redo.
     }
     throw new Error(`${path}: changed on every attempt to update it; try again later`);
+  }
+
+  /** One read of the note and what to write instead of it; `retry` when the file is caught mid-save. */
+  private attempt(path: string, spec: KindSpec, plan: UpdatePlan, given?: Note): { path: string; outcome: WriteOutcome } | { raw: Buffer; text: string } | 'retry' {
+    const abs = this.abs(path);
+    let raw: Buffer;
+    let cur: Note;
+    let read: Buffer | undefined;
+    try {
+      if (given?.raw) {
+        raw = read = given.raw;
+        cur = given;
+      } else {
+        raw = read = readFileSync(abs);
+        cur = this.parse(path, raw);
+      }
+    } catch {
+      if (read && !settled(abs, read)) return 'retry';
+      // Unreadable or unparseable (the owner broke the block): theirs stands, ours goes beside it.
+      const p = plan({ path, frontmatter: {}, body: '', hash: '' });
+      return this.conflict(path, p.fm, joinOwnerSection(p.generated, undefined, spec.derived === true), spec);
+    }
+    const p = plan(cur);
+    const curFm = cur.frontmatter;
+    const { generated: curGenerated, owner: ownerSection } = splitOwnerSection(cur.body);
+    const recorded = typeof curFm[HASH_KEY] === 'string' ? (curFm[HASH_KEY] as string) : '';
+    const actual = companionHash(spec, curFm, curGenerated);
+    const sameKind = curFm[KIND_KEY] === spec.kind;
+    const fmEdited = !sameKind || recorded.slice(0, 16) !== actual.slice(0, 16);
+    const bodyEdited = recorded.slice(16) !== actual.slice(16);
+    const generated = p.keepBody ? curGenerated : p.generated;
+    const next = companionHash(spec, p.fm, generated);
+    let keepOwnerBody = false;
+    if ((fmEdited || bodyEdited) && !(p.ownerAsked && sameKind)) {
+      // What looks like an edit may be a save in place caught half written: decide on what stays.
+      if (!settled(abs, raw)) return 'retry';
+      if (spec.derived && sameKind) {
+        // The note the owner opens must stay current: their version is kept beside it, once.
+        const copy = this.saveOwnerCopy(path, raw);
+        for (const l of this.ownerCopyListeners) l(path, copy);
+      } else if (!fmEdited && (p.keepBody || next.slice(16) === recorded.slice(16))) {
+        keepOwnerBody = true; // the owner changed the body, the companion only properties: both stand
+      } else if (p.skipIfEdited) {
+        return { path, outcome: 'skipped' };
+      } else {
+        return this.conflict(path, p.fm, joinOwnerSection(generated, undefined, spec.derived === true), spec);
+      }
+    }
+    // Owner's keys: the companion's new value only where the key still holds what it last wrote.
+    const wroteBefore = parseWrote(curFm[WROTE_KEY]);
+    const wrote = new Map<string, string>();
+    const merged: Record<string, unknown> = { ...p.fm };
+    for (const k of spec.otherSideMay) {
+      const last = wroteBefore?.get(k);
+      // Without a record (a note from before the rule) a value there counts as the owner's.
+      const ownerChanged = last !== undefined ? valueDigest(curFm[k]) !== last : curFm[k] !== undefined && curFm[k] !== null;
+      const untouched = p.patched !== undefined && !p.patched.has(k);
+      if (ownerChanged || untouched) {
+        if (curFm[k] === undefined) delete merged[k];
+        else merged[k] = curFm[k];
+        // No record: `?` never matches a value, so the companion will not take the key over later.
+        wrote.set(k, last ?? (valueDigest(curFm[k]) === '-' ? '-' : '?'));
+      } else wrote.set(k, valueDigest(p.fm[k]));
+    }
+    // Properties that are not the kind's (the owner's own, tags, a stable id) stay as they are.
+    const kindKeys = new Set([...companionKeys(spec), ...spec.otherSideMay, HASH_KEY, WROTE_KEY]);
+    for (const [k, v] of Object.entries(curFm)) if (!kindKeys.has(k) && merged[k] === undefined) merged[k] = v;
+    const hash = keepOwnerBody ? next.slice(0, 16) + recorded.slice(16) : next;
+    const text = renderNote(
+      { ...merged, [HASH_KEY]: hash, [WROTE_KEY]: formatWrote(wrote) },
+      keepOwnerBody || p.keepBody ? cur.body : joinOwnerSection(generated, ownerSection, spec.derived === true),
+    );
+    if (Buffer.byteLength(text) === raw.length && Buffer.from(text).equals(raw)) return { path, outcome: 'unchanged' };
+    return { raw, text };
   }
 
   /** The owner's edited version of a derived note, kept once as `<name> (edited <stamp>).md`. */

@@ -18,7 +18,13 @@ const tokensOf = (s: string) => Math.ceil(s.length / 4);
 const fmLine = (fm: Record<string, unknown>, keys: readonly string[]) =>
   keys.flatMap((k) => (fm[k] === undefined || fm[k] === null || (Array.isArray(fm[k]) && (fm[k] as unknown[]).length === 0) ? [] : [`${k}: ${Array.isArray(fm[k]) ? (fm[k] as unknown[]).join(', ') : String(fm[k])}`])).join('\n');
 
-export function contextPack(ctx: Pick<JobContext, 'index' | 'vault'>, note: IndexEntry, budgetTokens: number): ContextPack {
+/** What a run reads once: note bodies (a batch of mail from one firm asks for its notes again and again) and mail by thread. */
+export interface PackCache {
+  bodies: Map<string, string>;
+  threads?: Map<string, IndexEntry[]>;
+}
+
+export function contextPack(ctx: Pick<JobContext, 'index' | 'vault'>, note: IndexEntry, budgetTokens: number, cache: PackCache = { bodies: new Map() }): ContextPack {
   const parts: ContextPack['parts'] = [];
   const links = [note.path];
   let tokens = 0;
@@ -32,11 +38,16 @@ export function contextPack(ctx: Pick<JobContext, 'index' | 'vault'>, note: Inde
     return true;
   };
   const body = (e: IndexEntry) => {
-    try {
-      return ctx.vault.readNote(e.path).body.trim();
-    } catch {
-      return '';
+    let b = cache.bodies.get(e.path);
+    if (b === undefined) {
+      try {
+        b = ctx.vault.readNote(e.path).body.trim();
+      } catch {
+        b = '';
+      }
+      cache.bodies.set(e.path, b);
     }
+    return b;
   };
 
   const profile = ctx.index.byKind('business_profile')[0];
@@ -59,8 +70,18 @@ export function contextPack(ctx: Pick<JobContext, 'index' | 'vault'>, note: Inde
   const thread = typeof note.frontmatter.thread_key === 'string' ? note.frontmatter.thread_key : undefined;
   if (thread) {
     const date = String(note.frontmatter.date ?? '');
-    const earlier = ctx.index.byKind('mail_message')
-      .filter((e) => e.path !== note.path && e.frontmatter.thread_key === thread && String(e.frontmatter.date) < date)
+    if (!cache.threads) {
+      cache.threads = new Map();
+      for (const m of ctx.index.byKind('mail_message')) {
+        const k = m.frontmatter.thread_key;
+        if (typeof k !== 'string') continue;
+        const list = cache.threads.get(k);
+        if (list) list.push(m);
+        else cache.threads.set(k, [m]);
+      }
+    }
+    const earlier = (cache.threads.get(thread) ?? [])
+      .filter((e) => e.path !== note.path && String(e.frontmatter.date) < date)
       .sort((a, b) => String(b.frontmatter.date).localeCompare(String(a.frontmatter.date)))
       .slice(0, 3);
     for (const m of earlier) {

@@ -108,6 +108,12 @@ export interface AmountFound {
   index: number;
 }
 
+/** Whether the text states a sum of money at all (a zero balance counts). */
+export function statesAmount(text: string): boolean {
+  for (const m of text.matchAll(MONEY_RE)) if (currencyOf(m[1] ?? m[4]!) && parseAmount(m[2] ?? m[3]!) !== undefined) return true;
+  return false;
+}
+
 export function amountsIn(text: string): AmountFound[] {
   const out: AmountFound[] = [];
   for (const m of text.matchAll(MONEY_RE)) {

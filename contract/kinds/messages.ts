@@ -6,8 +6,8 @@ import { safeFileName, shortHash } from '../names.ts';
 
 export const MAIL_STATUSES = ['new', 'needs_reply', 'waiting', 'done', 'archived'] as const;
 export const PRIORITIES = ['high', 'normal', 'low'] as const;
-/** Who gave an item its triage: an owner's rule, the built-in learner, the local model, the cloud model. */
-export const TRIAGED_BY = ['rule', 'learner', 'local_model', 'cloud'] as const;
+/** Who gave an item its triage: an owner's rule, its thread (a reply, the owner's own mail), the built-in learner, the local model, the cloud model. */
+export const TRIAGED_BY = ['rule', 'thread', 'learner', 'local_model', 'cloud'] as const;
 
 const amount = z.number().finite();
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as EUR');
