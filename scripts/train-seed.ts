@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseTables, tableRecords } from '../contract/markdown-table.ts';
-import { loadLabelledMail, type LabelledMail } from '../test/models/labelled.ts';
+import { loadLabelledMail, loadWrittenMail, type LabelledMail } from '../test/models/labelled.ts';
 import { mailFeatures, senderAddress } from '../companion/models/providers/features.ts';
 import { MailLearner, NaiveBayes, SCHEME, descriptionCounts, fitTemperature, type SeedModel } from '../companion/models/providers/learner.ts';
 import { SEED_FILE } from '../companion/models/seed/seed.ts';
@@ -185,7 +185,9 @@ export function formatSeed(seed: SeedModel): string {
 }
 
 export async function buildSeedFile(exclude: readonly string[] = DEMO_COUNTERPARTIES): Promise<{ text: string; seed: SeedModel; heldOut: HeldOut }> {
-  const mails = await loadLabelledMail();
+  // The seed also learns the kinds of mail added for it alone (seed-extra.jsonl: cold offers, authority
+  // letters, deliveries, changed bank details...), which the learner's measured set leaves out.
+  const mails = [...(await loadLabelledMail()), ...loadWrittenMail('seed-extra.jsonl')];
   const heldOut = seedHeldOut(mails, { exclude });
   const seed = trainSeed(mails, { exclude });
   const r = (x: number) => Math.round(x * 1000) / 1000;

@@ -18,8 +18,9 @@ export interface LabelledMail {
 
 export const LABELLED_DIR = join(import.meta.dirname, '..', 'fixtures', 'labelled-mail');
 
-export function loadWrittenMail(): LabelledMail[] {
-  return readFileSync(join(LABELLED_DIR, 'mail.jsonl'), 'utf8')
+/** `mail.jsonl`, the set the learner is measured on; `seed-extra.jsonl`, mail kinds added to train the seed only. */
+export function loadWrittenMail(file = 'mail.jsonl'): LabelledMail[] {
+  return readFileSync(join(LABELLED_DIR, file), 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadLabelledMail } from './labelled.ts';
+import { loadLabelledMail, loadWrittenMail } from './labelled.ts';
 import { DEMO_COUNTERPARTIES, buildSeedFile, excluded, seedHeldOut, templateDescriptions } from '../../scripts/train-seed.ts';
 import { SEED_FILE, shippedSeed } from '../../companion/models/seed/seed.ts';
 import { MailLearner, type SeedModel } from '../../companion/models/providers/learner.ts';
@@ -28,7 +28,7 @@ test('the seed holds none of the demo counterparties\' mail and no sender domain
   const seed = shippedSeed()!;
   assert.ok(seed, 'the shipped seed loads');
   assert.deepEqual([...seed.labels].sort(), [...DEFAULT_CATEGORIES].sort());
-  const mails = await loadLabelledMail();
+  const mails = [...(await loadLabelledMail()), ...loadWrittenMail('seed-extra.jsonl')];
   const left = seed.about?.excluded_senders as Record<string, number>;
   for (const d of DEMO_COUNTERPARTIES) assert.equal(left[d], mails.filter((m) => excluded(m, [d])).length, d);
   const trainedOn = mails.filter((m) => !excluded(m, DEMO_COUNTERPARTIES)).length;
