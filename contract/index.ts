@@ -6,7 +6,7 @@ import { businessProfile, process, rules, settingsNote } from './kinds/business.
 import { contract, counterparty, invoice, proposal } from './kinds/relations.ts';
 import { decisionItem, decisionRecord } from './kinds/decisions.ts';
 import { chatLog, mailMessage } from './kinds/messages.ts';
-import { accountLedger, bankStatement, cashPosition, exchangeRates, reconciliationReport } from './kinds/finance.ts';
+import { accountLedger, bankStatement, cashPosition, counterpartyBalance, exchangeRates, invoiceRecord, learnedRules, reconciliationAct, reconciliationReport } from './kinds/finance.ts';
 import { costReport, digest, importReport, lease, runLog } from './kinds/system.ts';
 import { SETTINGS, type SettingKey } from './settings.ts';
 import { joinVaultPath } from './names.ts';
@@ -20,14 +20,16 @@ export * from './markdown-table.ts';
 export * from './ledger.ts';
 export * from './queue.ts';
 export * from './cron.ts';
+export * from './dates.ts';
 export { businessProfile, process, rules, settingsNote, contract, counterparty, invoice, proposal, decisionItem, decisionRecord };
 export { chatLog, mailMessage, accountLedger, bankStatement, cashPosition, exchangeRates, reconciliationReport };
+export { invoiceRecord, counterpartyBalance, reconciliationAct, learnedRules };
 export { costReport, digest, importReport, lease, runLog };
 export { SEVERITIES, OPTION_ID_RE, answeredOption, type Severity } from './kinds/decisions.ts';
-export { IDENTIFIER_RE, identifiersInText, identifiersOf, nameIdentifier, validIban } from './kinds/relations.ts';
+export { CONTRACT_PERIODS, IDENTIFIER_RE, identifiersInText, identifiersOf, nameIdentifier, validIban } from './kinds/relations.ts';
 export { RULES_TYPES } from './kinds/business.ts';
 export { MAIL_STATUSES, PRIORITIES, TRIAGED_BY, TRIAGE_KEYS } from './kinds/messages.ts';
-export { STATEMENT_FORMATS } from './kinds/finance.ts';
+export { INVOICE_RECORD_STATUSES, INVOICE_SOURCES, STATEMENT_FORMATS } from './kinds/finance.ts';
 
 /** Every kind, in the order the "How this vault works" note lists them. */
 export const KINDS = [
@@ -35,7 +37,7 @@ export const KINDS = [
   counterparty, contract, invoice, proposal,
   decisionItem, decisionRecord,
   mailMessage, chatLog,
-  bankStatement, accountLedger, cashPosition, exchangeRates, reconciliationReport,
+  bankStatement, accountLedger, cashPosition, exchangeRates, invoiceRecord, reconciliationReport, reconciliationAct, counterpartyBalance, learnedRules,
   importReport, runLog, costReport, digest, lease,
 ] as const satisfies readonly KindSpec[];
 

@@ -30,8 +30,11 @@ export interface ImportFile {
 export interface Importer {
   /** Format name shown in reports: `1c`, `camt.053`, `eml`, `telegram`. */
   readonly format: string;
-  /** Claims a file by its content (the extension is only a hint). Pure and fast. */
-  sniff(head: Buffer, name: string): boolean;
+  /**
+   * Claims a file by its content (the extension is only a hint). Pure and fast. `settings`: the job
+   * context's settings, for importers whose claim depends on the owner's rules (CSV profiles).
+   */
+  sniff(head: Buffer, name: string, settings?: JobContext['settings']): boolean;
   /** Imports the whole file. Throws ImportError with a clear reason to quarantine it. Must be idempotent. */
   import(file: ImportFile, ctx: JobContext): Promise<Record<string, number>>;
 }

@@ -56,8 +56,8 @@ export function waitingFiles(ctx: Pick<JobContext, 'vault' | 'settings'>): strin
   return ctx.vault.list(ctx.settings.string('import_folder'));
 }
 
-export function claimingImporter(head: Buffer, name: string, importers: readonly Importer[]): Importer | undefined {
-  return importers.find((imp) => imp.sniff(head, name));
+export function claimingImporter(head: Buffer, name: string, importers: readonly Importer[], settings?: JobContext['settings']): Importer | undefined {
+  return importers.find((imp) => imp.sniff(head, name, settings));
 }
 
 export async function importFiles(ctx: JobContext, importers: readonly Importer[]): Promise<ImportSummary> {
@@ -69,7 +69,7 @@ export async function importFiles(ctx: JobContext, importers: readonly Importer[
     if (!(await waitUntilStable(abs, stableMs, ctx.signal))) continue;
     const name = rel.slice(rel.lastIndexOf('/') + 1);
     const head = readHead(abs);
-    const importer = claimingImporter(head, name, importers);
+    const importer = claimingImporter(head, name, importers, ctx.settings);
     if (!importer) continue;
     const file: ImportFile = { absPath: abs, path: rel, name, size: statSync(abs).size, head, sha256: await sha256File(abs) };
     try {
@@ -141,7 +141,7 @@ export async function quarantineUnclaimed(ctx: JobContext, importers: readonly I
     const abs = ctx.vault.abs(rel);
     if (!(await waitUntilStable(abs, stableMs, ctx.signal))) continue;
     const name = rel.slice(rel.lastIndexOf('/') + 1);
-    if (claimingImporter(readHead(abs), name, importers)) continue;
+    if (claimingImporter(readHead(abs), name, importers, ctx.settings)) continue;
     quarantine(ctx, rel, name, 'no importer recognises this file: not a supported bank statement, mail or chat export format');
     n++;
   }

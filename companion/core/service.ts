@@ -251,7 +251,7 @@ async function startLocked(rt: Runtime, jobs: readonly Job[], opts: ServiceOptio
       } catch {
         continue;
       }
-      const job = importJobs.find((j) => claimingImporter(head, rel.slice(rel.lastIndexOf('/') + 1), j.importers ?? []));
+      const job = importJobs.find((j) => claimingImporter(head, rel.slice(rel.lastIndexOf('/') + 1), j.importers ?? [], rt.settings));
       if (job) wanted.add(job);
     }
     for (const job of wanted) void enqueue(job, 'import');

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMoney } from '../../contract/money.ts';
-import { addDays, computeCash, type AccountSnapshot, type CashInput, type DayTotals } from './cash.ts';
+import { computeCash, type AccountSnapshot, type CashInput, type DayTotals } from './cash.ts';
+import { addDays } from '../../contract/dates.ts';
 
 const m = (s: string) => parseMoney(s);
 const day = (inflow: string, outflow: string, ownIn = '0', ownOut = '0'): DayTotals => ({ inflow: m(inflow), outflow: m(outflow), ownIn: m(ownIn), ownOut: m(ownOut) });

@@ -3,6 +3,7 @@
 // different currencies are only added up with a rate from a dated exchange-rates note, shown beside them.
 import { formatMoney, multiplyMoney, roundMoney, moneyToNumber, type Money } from '../../contract/money.ts';
 import { escapeCell } from '../../contract/markdown-table.ts';
+import { addDays, daysBetween } from '../../contract/dates.ts';
 
 export interface DayTotals { inflow: Money; outflow: Money; ownIn: Money; ownOut: Money }
 
@@ -45,13 +46,6 @@ export interface CashResult {
   history: HistoryRow[];
 }
 
-export function addDays(date: string, n: number): string {
-  const d = new Date(Date.parse(date + 'T00:00:00Z') + n * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
-function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(b + 'T00:00:00Z') - Date.parse(a + 'T00:00:00Z')) / 86_400_000);
-}
 
 const fm = (m: Money) => formatMoney(m);
 const signed = (m: Money) => (m > 0n ? '+' : '') + formatMoney(m);

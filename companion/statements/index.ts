@@ -8,7 +8,8 @@ import { parseCamt } from './parsers/camt.ts';
 import { parseMt940 } from './parsers/mt940.ts';
 import { parseOfx } from './parsers/ofx.ts';
 import { parseCsv, profilesFromRules, type CsvProfile } from './parsers/csv.ts';
-import { sniffStatement, type SniffedFormat } from './parsers/sniff.ts';
+import { sniffStatement, type SniffedFormat, type SniffOptions } from './parsers/sniff.ts';
+import { erpProfilesFromRules, matchRegisterHeader } from '../reconcile/parsers/csv-register.ts';
 import { mergeStatements, openState, relinkLedgers } from './merge.ts';
 import { recomputeCash } from './position.ts';
 import { withdrawnHashes } from './decisions.ts';
@@ -33,10 +34,32 @@ export function parseStatementFile(format: SniffedFormat, absPath: string, name:
   }
 }
 
+/**
+ * What the CSV sniff needs: the owner's bank profiles (or, when their note cannot be read, any table, so the
+ * import says why), and the owner's ERP profiles, whose registers are never statements.
+ */
+function csvSniffOptions(settings: JobContext['settings'] | undefined): SniffOptions {
+  if (!settings) return {};
+  const opts: SniffOptions = {};
+  try {
+    const erp = erpProfilesFromRules(settings.rules('erp_profiles'));
+    if (erp.length) opts.notStatement = (head) => matchRegisterHeader(head, erp) !== undefined;
+  } catch {
+    // A broken ERP profiles note is reported by the invoice import; it takes nothing from the statements.
+  }
+  try {
+    opts.csvProfiles = profilesFromRules(settings.rules('csv_profiles'));
+  } catch {
+    opts.anyCsv = true;
+  }
+  return opts;
+}
+
 function importerFor(format: SniffedFormat, label: string): Importer {
   return {
     format: label,
-    sniff: (head) => sniffStatement(head) === format,
+    // A CSV is claimed only when it is a bank statement by its header (parsers/sniff.ts says how), never an ERP register.
+    sniff: (head, _name, settings) => sniffStatement(head, format === 'csv' ? csvSniffOptions(settings) : {}) === format,
     async import(file: ImportFile, ctx: JobContext) {
       if (withdrawnHashes(ctx).has(file.sha256)) {
         throw new ImportError('you withdrew this statement earlier (its balances did not add up), so it is not imported again; drop a corrected statement instead', label);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineKind } from '../kind.ts';
 import { amount, currency, date, datetime, nonEmpty, wikilink } from '../properties.ts';
 import { safeFileName, shortHash } from '../names.ts';
+import { linkTarget } from '../properties.ts';
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month YYYY-MM');
 
@@ -102,7 +103,7 @@ export const exchangeRates = defineKind({
 export const reconciliationReport = defineKind({
   kind: 'reconciliation_report',
   title: 'Reconciliation report',
-  description: 'Bank transactions matched against invoices and accounting records, with what is left unmatched.',
+  description: 'One period\'s bank transactions matched against invoices and contracts: matched, unmatched bank rows, invoices unpaid, due within 7 days and overdue both ways, differences and missed recurring payments.',
   folderSetting: 'folder_reconciliation',
   defaultFolder: 'Finance/Reconciliation',
   owner: 'companion',
@@ -116,6 +117,137 @@ export const reconciliationReport = defineKind({
     unmatched_bank: z.number().int().nonnegative(),
     unmatched_records: z.number().int().nonnegative(),
     needs_review: z.number().int().nonnegative().default(0),
+    due_soon: z.number().int().nonnegative().default(0),
+    overdue_incoming: z.number().int().nonnegative().default(0),
+    overdue_outgoing: z.number().int().nonnegative().default(0),
+    differences: z.number().int().nonnegative().default(0),
+    missed_payments: z.number().int().nonnegative().default(0),
   }),
   fileName: (fm) => `${fm.period_start} to ${fm.period_end} Reconciliation`,
+});
+
+export const INVOICE_RECORD_STATUSES = ['open', 'partly_paid', 'paid', 'credited', 'cancelled'] as const;
+export const INVOICE_SOURCES = ['ubl', 'cii', 'facturx', 'commerceml', 'csv', 'odata', 'mail', 'note'] as const;
+
+export const invoiceRecord = defineKind({
+  kind: 'invoice_record',
+  title: 'Invoice record',
+  description: 'An invoice or credit note as the companion knows it (from mail, an e-invoice, an accounting export or feed, or your own invoice note) with what the bank has paid on it. Your invoice notes are never written: their paid status is kept here, beside them.',
+  folderSetting: 'folder_invoice_records',
+  defaultFolder: 'Finance/Invoices',
+  owner: 'companion',
+  // The owner may cancel one, correct its counterparty or due date; the companion keeps such a change.
+  otherSideMay: ['tags', 'comment', 'status', 'counterparty', 'due'],
+  schema: z.object({
+    /** One record per real invoice, whatever number of sources told of it: direction, counterparty, number and year. */
+    invoice_key: nonEmpty,
+    number: nonEmpty,
+    document: z.enum(['invoice', 'credit_note']).default('invoice'),
+    /** `incoming`: received, the business pays it; `outgoing`: issued, the business is paid. */
+    direction: z.enum(['incoming', 'outgoing']),
+    counterparty: wikilink.optional(),
+    counterparty_name: z.string().optional(),
+    counterparty_tax_id: z.string().optional(),
+    issued: date,
+    due: date.optional(),
+    amount,
+    vat: amount.optional(),
+    /** Paid before the invoice, as it states (a prepayment): not asked of the bank again. */
+    prepaid: amount.optional(),
+    currency,
+    amount_paid: amount.default(0),
+    outstanding: amount,
+    status: z.enum(INVOICE_RECORD_STATUSES).default('open'),
+    /** Days past due while unpaid, as of the last run. */
+    overdue_days: z.number().int().nonnegative().optional(),
+    paid_on: date.optional(),
+    contract: wikilink.optional(),
+    contract_number: z.string().optional(),
+    /** A credit note: the invoices it reduces. */
+    refers_to: z.array(z.string()).default([]),
+    /** The most trusted source (an e-invoice over an export over the owner's note over a mail). */
+    source: z.enum(INVOICE_SOURCES),
+    /** Every source seen: `ubl:Import/x.xml`, `mail:Mail/2026/11/...md`. */
+    sources: z.array(z.string()).default([]),
+    source_hash: nonEmpty,
+    /** The mail, attachment, owner's invoice note or import report it came from. */
+    evidence: z.array(wikilink).default([]),
+    /** The owner's invoice note this record stands beside. */
+    note: wikilink.optional(),
+    /** Bank rows paying it: `<ledger path>#<row key>` (their amounts are in the body). */
+    payments: z.array(z.string()).default([]),
+  }),
+  fileName: (fm) =>
+    `${fm.issued.slice(0, 4)}/` + safeFileName(`${fm.issued} ${fm.direction === 'incoming' ? 'In' : 'Out'} ${fm.number} ${fm.counterparty_name ?? ''}`, 80) + ' ' + shortHash(fm.invoice_key, 6),
+});
+
+export const counterpartyBalance = defineKind({
+  kind: 'counterparty_balance',
+  title: 'Counterparty balance',
+  description: 'Where the business stands with one counterparty: owed either way, overdue, last payment, next due; recomputed by reconciliation, never written into the counterparty note.',
+  folderSetting: 'folder_balances',
+  defaultFolder: 'Finance/Balances',
+  owner: 'companion',
+  derived: true,
+  otherSideMay: ['tags'],
+  schema: z.object({
+    counterparty: wikilink,
+    /** The currency of the figures below (the counterparty's main one; others are in the body). */
+    currency,
+    /** They owe the business. */
+    receivable: amount,
+    /** The business owes them. */
+    payable: amount,
+    overdue_receivable: amount.default(0),
+    overdue_payable: amount.default(0),
+    open_invoices: z.number().int().nonnegative(),
+    last_payment: date.optional(),
+    last_payment_amount: amount.optional(),
+    next_due: date.optional(),
+    next_due_amount: amount.optional(),
+    as_of: date,
+  }),
+  fileName: (fm) => safeFileName(linkTarget(fm.counterparty) ?? 'Unknown'),
+});
+
+export const reconciliationAct = defineKind({
+  kind: 'reconciliation_act',
+  title: 'Act of reconciliation',
+  description: 'The two-sided statement of mutual settlements with one counterparty over a period (акт сверки): opening balance, every invoice and payment, closing balance; compared line by line with the counterparty\'s own act when it arrives.',
+  folderSetting: 'folder_reconciliation',
+  defaultFolder: 'Finance/Reconciliation',
+  owner: 'companion',
+  derived: true,
+  otherSideMay: ['tags'],
+  schema: z.object({
+    counterparty: wikilink,
+    period_start: date,
+    period_end: date,
+    currency,
+    /** Positive: the counterparty owes the business; negative: the business owes them. */
+    opening_balance: amount,
+    closing_balance: amount,
+    generated: datetime,
+    /** Their act this one was compared with, and how many lines differ. */
+    their_act: wikilink.optional(),
+    differences: z.number().int().nonnegative().default(0),
+  }),
+  fileName: (fm) => `Acts/${safeFileName(`${linkTarget(fm.counterparty) ?? 'Unknown'} ${fm.period_start} to ${fm.period_end}`, 90)}`,
+});
+
+export const learnedRules = defineKind({
+  kind: 'learned_rules',
+  title: 'Learned rules',
+  description: 'What the companion learned from your answers (which payer account or name is which counterparty, which payments match by amount alone), one table row per rule. Your own rules note of the same type overrides it; delete a row to unlearn it.',
+  folderSetting: 'folder_rules',
+  defaultFolder: 'AIOS/Rules',
+  owner: 'companion',
+  // The owner may delete rows: the table is the memory, read back on every run.
+  otherSideMay: ['tags'],
+  schema: z.object({
+    rules_type: z.enum(['matching']),
+    updated: datetime,
+  }),
+  singleton: true,
+  fileName: () => 'Learned matching',
 });

@@ -30,6 +30,8 @@ export const counterparty = defineKind({
   fileName: (fm) => safeFileName(fm.name),
 });
 
+export const CONTRACT_PERIODS = ['week', 'month', 'quarter', 'year'] as const;
+
 export const contract = defineKind({
   kind: 'contract',
   title: 'Contract',
@@ -50,6 +52,12 @@ export const contract = defineKind({
     notice_days: z.number().int().nonnegative().optional(),
     amount: amount.optional(),
     currency: currency.optional(),
+    /** A recurring payment (rent, a subscription): this much every `period` from `first_due`, checked against the bank. */
+    period_amount: amount.optional(),
+    period: z.enum(CONTRACT_PERIODS).optional(),
+    first_due: date.optional(),
+    /** Who pays the recurring amount; by default the business pays a supplier and is paid by a client. */
+    payer: z.enum(['us', 'counterparty']).optional(),
     confidential,
   }),
   fileName: (fm) => safeFileName(`${linkTarget(fm.counterparty) ?? 'Unknown'} - ${fm.title}`),

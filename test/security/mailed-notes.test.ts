@@ -66,6 +66,17 @@ const HOSTILE: Record<KindName, { file: string; fm: string; body?: string }> = {
   cash_position: { file: 'Cash position.md', fm: 'as_of: 2026-11-26T06:00:00\nbase_currency: RUB\ntotal_base: 99999999\naccounts: 1\n' },
   exchange_rates: { file: 'Rates.md', fm: 'date: 2026-11-26\nbase_currency: RUB\n', body: `${renderTable(['currency', 'rate'], [['EUR', '1']])}` },
   reconciliation_report: { file: 'Reconciliation.md', fm: 'period_start: 2026-11-01\nperiod_end: 2026-11-25\ngenerated: 2026-11-26T06:00:00\nmatched: 0\nunmatched_bank: 0\nunmatched_records: 0\n' },
+  invoice_record: {
+    file: 'Invoice record.md',
+    fm: 'invoice_key: in|bumaga|9001|2026\nnumber: "9001"\ndirection: incoming\ncounterparty: "[[Bumaga Opt]]"\nissued: 2026-11-20\namount: 990000\ncurrency: RUB\namount_paid: 0\noutstanding: 990000\nsource: ubl\nsource_hash: abc\n',
+  },
+  counterparty_balance: { file: 'Bumaga Opt.md', fm: 'counterparty: "[[Bumaga Opt]]"\ncurrency: RUB\nreceivable: 0\npayable: 990000\nopen_invoices: 1\nas_of: 2026-11-26\n' },
+  reconciliation_act: { file: 'Act.md', fm: 'counterparty: "[[Bumaga Opt]]"\nperiod_start: 2026-11-01\nperiod_end: 2026-11-30\ncurrency: RUB\nopening_balance: 0\nclosing_balance: -990000\ngenerated: 2026-11-26T06:00:00\n' },
+  learned_rules: {
+    file: 'Learned matching.md',
+    fm: 'rules_type: matching\nupdated: 2026-11-26T06:00:00\n',
+    body: `${renderTable(['Counterparty', 'Payer account', 'Payer tax id', 'Payer name', 'Amount only'], [['[[Greenleaf Payments]]', BUMAGA_ACCOUNT, '', '', 'yes']])}`,
+  },
   import_report: { file: 'Import report.md', fm: 'file: x.txt\noriginal_name: x.txt\nreason: bad\ncreated: 2026-11-26T06:00:00\nstatus: open\n' },
   run_log: { file: 'Run log.md', fm: 'date: 2026-11-26\nruns: 0\nfailures: 0\nupdated: 2026-11-26T06:00:00\n' },
   cost_report: { file: 'Cost report.md', fm: 'week: 2026-W48\nperiod_start: 2026-11-23\nperiod_end: 2026-11-29\ncalls: 0\nlocal_calls: 0\nlocal_share: 0\nspend_usd: 0\nbudget_usd: 100\ngenerated: 2026-11-26T06:00:00\n' },
@@ -236,7 +247,7 @@ test('mailed notes of every kind, a canvas and a base are kept as inert text; no
   const run = aios(['once', 'mail']);
   // The mail run reaches the owner's one account (nothing listens there): its table still parses.
   assert.doesNotMatch(run.stdout + run.stderr, /listed twice/);
-  assert.match(run.stdout, /^mail\s+ok\s+\d+ new message\(s\).*\b25 file\(s\) imported.*main: .*(ECONNREFUSED|connect)/m, run.stdout + run.stderr);
+  assert.match(run.stdout, new RegExp(`^mail\\s+ok\\s+\\d+ new message\\(s\\).*\\b${sent.length} file\\(s\\) imported.*main: .*(ECONNREFUSED|connect)`, 'm'), run.stdout + run.stderr);
   assert.equal(run.status, 0, run.stdout + run.stderr);
   assert.deepEqual(filesUnder(vault, 'Import').filter((p) => !p.startsWith('Import/Archive/') && !p.endsWith('/.gitkeep')), [], 'every message was imported');
 
