@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redactor, luhn, type PackCountry } from './redact.ts';
+import { mulberry32 } from '../../test/support/rng.ts';
 
 const SEED = process.env.REDACT_SEED ? Number(process.env.REDACT_SEED) >>> 0 : Math.floor(Math.random() * 2 ** 31);
 const PER_FORM = process.env.REDACT_N ? Number(process.env.REDACT_N) : 300;
@@ -14,16 +15,6 @@ console.log(`redact corpus: seed ${SEED} (repeat with REDACT_SEED=${SEED}), ${PE
 
 // ---- seeded randomness (mulberry32) ----
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Rng {
   private readonly next: () => number;
