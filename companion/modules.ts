@@ -11,6 +11,8 @@ import { chatsJob } from './chats/index.ts';
 import { statementsJob } from './statements/index.ts';
 import { STATEMENT_DECISIONS } from './statements/decisions.ts';
 import { triageJob } from './triage/index.ts';
+import { invoicesJob, reconcileJob } from './reconcile/index.ts';
+import { RECONCILE_DECISIONS } from './reconcile/decisions.ts';
 import { learnerJob } from './models/learn-job.ts';
 import { MODEL_DECISIONS } from './models/decisions.ts';
 import { costsJob } from './costs/index.ts';
@@ -21,6 +23,7 @@ export const MODULES: readonly Module[] = [
   { name: 'chats', jobs: [chatsJob] },
   { name: 'statements', jobs: [statementsJob], decisions: STATEMENT_DECISIONS },
   { name: 'triage', jobs: [triageJob] },
+  { name: 'reconcile', jobs: [invoicesJob, reconcileJob], decisions: RECONCILE_DECISIONS },
   { name: 'models', jobs: [learnerJob], decisions: MODEL_DECISIONS },
   { name: 'costs', jobs: [costsJob] },
 ];

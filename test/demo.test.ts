@@ -25,7 +25,7 @@ test('the demo run produces a valid vault and a summary of what it made', (t) =>
   assert.match(out, /Every note validates against the vault contract\./);
   assert.doesNotMatch(out, /\bfailed\b/);
   // Mail and chats: every demo mail and chat day lands once, linked; an unknown business domain is proposed.
-  assert.match(out, /mail\s+ok\s+24 new message\(s\)/);
+  assert.match(out, /mail\s+ok\s+27 new message\(s\)/);
   assert.match(out, /chats\s+ok\s+9 new chat message\(s\) in 3 day note\(s\)/);
   assert.match(out, /Полиграф Сервис \(mail\)/);
   // Bank statements: both demo files imported, balances checked, the cash position written.
@@ -39,7 +39,7 @@ test('the demo run produces a valid vault and a summary of what it made', (t) =>
   assert.equal(index.byKind('bank_statement').length, 2);
   assert.equal(index.byKind('cash_position').length, 1);
   assert.ok(index.byKind('account_ledger').length >= 2);
-  assert.equal(index.byKind('mail_message').length, 24);
+  assert.equal(index.byKind('mail_message').length, 27);
   assert.equal(index.byKind('chat_log').length, 3);
   assert.equal(index.byKind('cost_report').length, 1);
 });

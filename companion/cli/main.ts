@@ -12,12 +12,28 @@ import { startService, type ServiceHandle } from '../core/service.ts';
 import { defaultSecretsFile, setSecret } from '../core/secrets.ts';
 import { runJobs } from '../core/once.ts';
 import { runDemo } from './demo.ts';
+import { ACT_REQUESTS, parsePeriod, type ActRequest } from '../reconcile/acts.ts';
+import { linkTarget, linkTo } from '../../contract/index.ts';
+
+/** Files the owner's request for an act where the reconcile job (here or in the running service) takes it. */
+function requestAct(rt: Runtime, counterparty: string, period: string): void {
+  const p = parsePeriod(period);
+  if (typeof p === 'string') throw new UsageError(p);
+  const name = linkTarget(counterparty) ?? counterparty.trim();
+  const cp = rt.index.findCounterparty({ name });
+  if (!cp) throw new UsageError(`no counterparty "${name}" in the vault (a note in ${rt.vault.folder('counterparty')}/ with that name or alias)`);
+  const req: ActRequest = { counterparty: linkTo(cp.name), from: p.from, to: p.to };
+  const state = rt.state.sub('reconcile');
+  if (!state.readLines(ACT_REQUESTS).includes(JSON.stringify(req))) state.appendLine(ACT_REQUESTS, JSON.stringify(req));
+}
 
 const USAGE = `aios: the AIOS companion
 
   aios init <vault>                         create a vault from the template (adds only what is missing)
   aios run --vault <vault>                  run the service: schedules, watchers, live mail
   aios once <job|all> --vault <vault>       run one job now (jobs: ${JOBS.map((j) => j.name).join(', ') || 'none registered'})
+  aios once reconcile --counterparty <name> --period <2026-11|2026-Q4|2026|from..to> --vault <vault>
+                                            also make the act of reconciliation with that counterparty
   aios status --vault <vault> [--json]      runs, sources, pending work, unreadable notes, settings
   aios secret set <name>                    store a secret (value read from standard input) outside the vault
   aios demo [--dir demo-vault]              build the demo vault and run every job on it, offline
@@ -34,7 +50,8 @@ export async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { vault: { type: 'string' }, 'state-dir': { type: 'string' }, json: { type: 'boolean' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { vault: { type: 'string' }, 'state-dir': { type: 'string' }, json: { type: 'boolean' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        counterparty: { type: 'string' }, period: { type: 'string' } },
     });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
@@ -72,7 +89,11 @@ export async function main(argv: string[]): Promise<number> {
         if (!arg) throw new UsageError('aios once <job|all> --vault <vault>');
         const selected = arg === 'all' ? JOBS : JOBS.filter((j) => j.name === arg);
         if (arg !== 'all' && selected.length === 0) throw new UsageError(`unknown job "${arg}"; jobs: ${JOBS.map((j) => j.name).join(', ')}, all`);
+        if (values.counterparty !== undefined || values.period !== undefined) {
+          if (arg !== 'reconcile' || !values.counterparty || !values.period) throw new UsageError('an act of reconciliation: aios once reconcile --counterparty <name> --period <period> --vault <vault>');
+        }
         const rt = runtime();
+        if (values.counterparty && values.period) requestAct(rt, values.counterparty, values.period);
         takeLease(rt);
         let release: () => void;
         for (;;) {

@@ -88,9 +88,13 @@ export async function importFiles(ctx: JobContext, importers: readonly Importer[
   return summary;
 }
 
+/** Where an imported file is archived: what a note made from it links to as its evidence. */
+export function archivedPath(ctx: Pick<JobContext, 'settings' | 'clock'>, name: string): string {
+  return `${ctx.settings.string('import_folder')}/Archive/${ctx.clock.localDate().slice(0, 7)}/${safeFileName(name, 120)}`;
+}
+
 function archive(ctx: JobContext, rel: string, name: string): void {
-  const month = ctx.clock.localDate().slice(0, 7);
-  ctx.vault.moveFile(rel, `${ctx.settings.string('import_folder')}/Archive/${month}/${safeFileName(name, 120)}`);
+  ctx.vault.moveFile(rel, archivedPath(ctx, name));
 }
 
 /** Moves a file to quarantine and writes the import report beside it. */

@@ -1,5 +1,5 @@
 // The demo offline, with no triage rules and the seed model (trained without the demo counterparties'
-// mail): every mail and chat day is triaged, and at least 22 of the 24 mails get the category written
+// mail): every mail and chat day is triaged, and at least 25 of the 27 mails get the category written
 // down for them before the triage code (demo/mail/expected-categories.json).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { Vault } from '../../companion/core/vault.ts';
 import { VaultIndex } from '../../companion/core/vault-index.ts';
 import { parseTables, tableRecords } from '../../contract/index.ts';
 
-test('every demo mail and chat day is triaged offline; at least 22 of 24 mails as expected', async (t) => {
+test('every demo mail and chat day is triaged offline; at least 25 of 27 mails as expected', async (t) => {
   const base = mkdtempSync(join(tmpdir(), 'aios-triage-demo-'));
   t.after(() => rmSync(base, { recursive: true, force: true }));
   const vault = join(base, 'demo-vault');
@@ -22,7 +22,7 @@ test('every demo mail and chat day is triaged offline; at least 22 of 24 mails a
   const index = new VaultIndex(new Vault(vault)).build();
   const expected = JSON.parse(readFileSync(join(DEMO_DATA, 'mail/expected-categories.json'), 'utf8')) as Record<string, string>;
   const mails = index.byKind('mail_message');
-  assert.equal(mails.length, 24);
+  assert.equal(mails.length, 27);
   let right = 0;
   const wrong: string[] = [];
   for (const [file, category] of Object.entries(expected)) {
@@ -38,8 +38,8 @@ test('every demo mail and chat day is triaged offline; at least 22 of 24 mails a
     assert.ok(['learner', 'thread', 'rule'].includes(String(e.frontmatter.triaged_by)), `${e.path} triaged offline (${String(e.frontmatter.triaged_by)})`);
     assert.ok(typeof e.frontmatter.summary === 'string' && e.frontmatter.summary !== '', `${e.path} has a summary`);
   }
-  console.log(`demo triage: ${right}/24 as expected${wrong.length ? `; off: ${wrong.join('; ')}` : ''}`);
-  assert.ok(right >= 22, `${right}/24: ${wrong.join('; ')}`);
+  console.log(`demo triage: ${right}/27 as expected${wrong.length ? `; off: ${wrong.join('; ')}` : ''}`);
+  assert.ok(right >= 25, `${right}/27: ${wrong.join('; ')}`);
   // The invoice group of the first Bumaga invoice, as the mail states it.
   const inv = mails.find((m) => String(m.frontmatter.subject).startsWith('Счёт № 112'))!;
   assert.deepEqual(

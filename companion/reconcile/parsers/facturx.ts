@@ -31,7 +31,24 @@ let pdfjs: Promise<PdfJs> | undefined;
  * which loads several times faster under tsx, with its worker run in this thread (`globalThis.pdfjsWorker`
  * is how pdfjs is told the worker code is already here).
  */
-function loadPdfJs(): Promise<PdfJs> {
+/** How every PDF from outside is opened: no script, no system fonts, no fetching; pdfjs's own maps and fonts from disk. */
+export function pdfParams(bytes: Uint8Array) {
+  return {
+    // A copy: pdfjs may take ownership of the buffer it is given.
+    data: new Uint8Array(bytes),
+    isEvalSupported: false,
+    useSystemFonts: false,
+    disableFontFace: true,
+    useWorkerFetch: false,
+    stopAtErrors: false,
+    verbosity: 0,
+    cMapUrl: join(PDFJS_DIR, 'cmaps') + '/',
+    cMapPacked: true,
+    standardFontDataUrl: join(PDFJS_DIR, 'standard_fonts') + '/',
+  };
+}
+
+export function loadPdfJs(): Promise<PdfJs> {
   pdfjs ??= (async () => {
     const file = (name: string) => pathToFileURL(join(PDFJS_DIR, 'legacy', 'build', name)).href;
     const holder = globalThis as { pdfjsWorker?: unknown };
@@ -45,19 +62,7 @@ async function openPdf(bytes: Uint8Array, ref: string): Promise<PDFDocumentProxy
   if (!isPdf(bytes)) throw new InvoiceFormatError(`${ref}: not a PDF (no %PDF- header)`, FORMAT);
   const { getDocument } = await loadPdfJs();
   try {
-    return await getDocument({
-      // A copy: pdfjs may take ownership of the buffer it is given.
-      data: new Uint8Array(bytes),
-      isEvalSupported: false,
-      useSystemFonts: false,
-      disableFontFace: true,
-      useWorkerFetch: false,
-      stopAtErrors: false,
-      verbosity: 0,
-      cMapUrl: join(PDFJS_DIR, 'cmaps') + '/',
-      cMapPacked: true,
-      standardFontDataUrl: join(PDFJS_DIR, 'standard_fonts') + '/',
-    }).promise;
+    return await getDocument(pdfParams(bytes)).promise;
   } catch (e) {
     const err = e as Error;
     if (err.name === 'PasswordException') throw new InvoiceFormatError(`${ref}: the PDF is protected by a password`, FORMAT);

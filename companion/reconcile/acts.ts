@@ -1,0 +1,163 @@
+// Acts of reconciliation in the vault: the one the owner asks for (`aios once reconcile --counterparty
+// X --period 2026-11`, kept as a request in the state folder and made again on every run, so it follows
+// the books), and the counterparty's own act arriving by mail, compared with ours line by line, each
+// difference asked once.
+import { readFileSync } from 'node:fs';
+import { linkTarget, linkTo, monthBounds, moneyFromNumber, moneyToNumber, type Frontmatter } from '../../contract/index.ts';
+import type { JobContext } from '../core/job.ts';
+import type { Catalogue } from '../core/i18n/index.ts';
+import { splitOwnerSection } from '../core/frontmatter.ts';
+import { buildAct, compareActs, describeDifference, renderAct, type Act, type ActInput } from './act.ts';
+import { readTheirAct } from './act-read.ts';
+import type { RecordFm } from './records.ts';
+import type { BankRow } from './types.ts';
+
+export const ACT_REQUESTS = 'act-requests.jsonl';
+
+export interface ActRequest {
+  counterparty: string;
+  from: string;
+  to: string;
+}
+
+/** `2026-11`, `2026-Q4`, `2026`, or `2026-11-01..2026-11-25`: the period's first and last day, or why not. */
+export function parsePeriod(text: string): { from: string; to: string } | string {
+  const s = text.trim();
+  let m = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(s);
+  if (m) return m[1]! <= m[2]! ? { from: m[1]!, to: m[2]! } : `period ${s}: the start is after the end`;
+  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(s)) {
+    const b = monthBounds(s);
+    return { from: b.start, to: b.end };
+  }
+  m = /^(\d{4})-Q([1-4])$/i.exec(s);
+  if (m) {
+    const q = Number(m[2]);
+    return { from: monthBounds(`${m[1]}-${String(q * 3 - 2).padStart(2, '0')}`).start, to: monthBounds(`${m[1]}-${String(q * 3).padStart(2, '0')}`).end };
+  }
+  if (/^\d{4}$/.test(s)) return { from: `${s}-01-01`, to: `${s}-12-31` };
+  return `period "${s}": write a month (2026-11), a quarter (2026-Q4), a year (2026) or two dates (2026-11-01..2026-11-25)`;
+}
+
+export interface Books {
+  records: ReadonlyMap<string, RecordFm>;
+  rows: readonly BankRow[];
+  t: Catalogue;
+  today: string;
+}
+
+function businessName(ctx: Pick<JobContext, 'index'>): string {
+  const p = ctx.index.byKind('business_profile')[0]?.frontmatter as Partial<Frontmatter<'business_profile'>> | undefined;
+  return p?.legal_name ?? p?.name ?? 'The business';
+}
+
+/** Our act with a counterparty, from the invoice records and the bank rows the ledgers tie to it. */
+export function ourAct(ctx: Pick<JobContext, 'index' | 'settings'>, books: Books, counterparty: string, from: string, to: string, currency?: string): Act {
+  const name = (linkTarget(counterparty) ?? counterparty).toLowerCase();
+  const mine = (link: string | undefined) => !!link && (linkTarget(link) ?? link).toLowerCase() === name;
+  const cp = ctx.index.resolveLink(counterparty);
+  const cpFm = cp?.frontmatter as Partial<Frontmatter<'counterparty'>> | undefined;
+  const input: ActInput = {
+    business: businessName(ctx),
+    counterparty: cpFm?.name ?? linkTarget(counterparty) ?? counterparty,
+    currency: currency ?? ctx.settings.string('base_currency'),
+    from,
+    to,
+    invoices: [...books.records]
+      .filter(([, r]) => mine(r.counterparty) && r.status !== 'cancelled')
+      .map(([path, r]) => ({ number: r.number, issued: r.issued, direction: r.direction, type: r.document, total: moneyFromNumber(r.amount), currency: r.currency, ref: path.slice(0, -3) })),
+    payments: books.rows.filter((r) => mine(r.counterparty)).map((r) => ({ date: r.date, amount: r.amount, currency: r.currency, ref: `${r.ledger}#${r.key}` })),
+  };
+  return buildAct(input);
+}
+
+/** Writes an act note unless it says what it says already. */
+function writeAct(ctx: JobContext, act: Act, counterparty: string, body: string, extra: { their_act?: string; differences?: number } = {}): string {
+  const fm: Frontmatter<'reconciliation_act'> = {
+    counterparty, period_start: act.from, period_end: act.to, currency: act.currency,
+    opening_balance: moneyToNumber(act.opening), closing_balance: moneyToNumber(act.closing), generated: ctx.clock.localDateTime(),
+    ...(extra.their_act ? { their_act: extra.their_act } : {}), differences: extra.differences ?? 0,
+  };
+  const path = ctx.vault.pathFor('reconciliation_act', fm);
+  if (ctx.vault.exists(path)) {
+    const cur = ctx.vault.readNote(path);
+    const same = splitOwnerSection(cur.body).generated.trim() === body.trim() &&
+      Object.entries(fm).every(([k, v]) => k === 'generated' || JSON.stringify(cur.frontmatter[k] ?? null) === JSON.stringify(v ?? null));
+    if (same) return path;
+  }
+  return ctx.vault.writeCompanionNote('reconciliation_act', fm, body, { path }).path;
+}
+
+/** The acts the owner asked for, each made again from today's books. */
+export async function requestedActs(ctx: JobContext, t: Catalogue, books: Books): Promise<number> {
+  const seen = new Set<string>();
+  let n = 0;
+  for (const line of ctx.state.readLines(ACT_REQUESTS)) {
+    let req: ActRequest;
+    try {
+      req = JSON.parse(line) as ActRequest;
+    } catch {
+      continue;
+    }
+    const id = `${req.counterparty}|${req.from}|${req.to}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const act = ourAct(ctx, books, req.counterparty, req.from, req.to);
+    writeAct(ctx, act, req.counterparty, renderAct(t, act));
+    n++;
+  }
+  return n;
+}
+
+const ACT_WORDS = /акт\S*\s+сверк|сверк\S*\s+(взаим|расч)|reconciliation|statement of account|saldenbest|kontoabstimmung/iu;
+const ACT_FILES = /\.(pdf|xlsx|csv)$/i;
+
+/**
+ * The counterparty's acts that came by mail: an attachment (PDF with a text layer, XLSX or CSV) of a
+ * mail from a known counterparty whose subject or file name says it is an act of reconciliation.
+ */
+export async function theirActs(ctx: JobContext, t: Catalogue, books: Books): Promise<{ differences: { date: string; text: string }[] }> {
+  const differences: { date: string; text: string }[] = [];
+  for (const e of ctx.index.byKind('mail_message')) {
+    const fm = e.frontmatter as Partial<Frontmatter<'mail_message'>>;
+    if (!fm.counterparty || fm.list === true) continue;
+    for (const link of fm.attachments ?? []) {
+      const path = linkTarget(link);
+      if (!path || !ACT_FILES.test(path) || !(ACT_WORDS.test(fm.subject ?? '') || ACT_WORDS.test(path.split('/').pop()!))) continue;
+      if (!ctx.vault.exists(path)) continue;
+      const theirs = await readTheirAct(new Uint8Array(readFileSync(ctx.vault.abs(path))), path);
+      if ('error' in theirs) {
+        ctx.log.warn({ file: path, reason: theirs.error }, 'cannot read the counterparty act');
+        continue;
+      }
+      const mailDay = (fm.date ?? books.today).slice(0, 10);
+      const from = theirs.from ?? monthBounds(mailDay.slice(0, 7)).start;
+      const to = theirs.to ?? mailDay;
+      const ours = ourAct(ctx, books, fm.counterparty, from, to, theirs.currency);
+      const diffs = compareActs(ours, theirs);
+      const cpName = linkTarget(fm.counterparty) ?? fm.counterparty;
+      const theirLink = linkTo(path);
+      const act = writeAct(ctx, ours, fm.counterparty, renderAct(t, ours), { their_act: theirLink, differences: diffs.length });
+      for (const d of diffs) {
+        const text = describeDifference(t, d, ours.currency);
+        differences.push({ date: to, text: `${cpName}: ${text}` });
+        await ctx.addDecision({
+          finding_key: `act-difference:${cpName}:${from}:${to}:${d.key}`,
+          kind: 'act_difference',
+          module: 'reconcile',
+          title: t['reconcile.actdiff.title']({ counterparty: cpName, from, to }),
+          why: t['reconcile.actdiff.why']({ difference: text }),
+          severity: 'medium',
+          options: [
+            { id: 'ask_them', text: t['reconcile.actdiff.ask_them']() },
+            { id: 'fix_ours', text: t['reconcile.actdiff.fix_ours']() },
+            { id: 'ignore', text: t['reconcile.actdiff.ignore']() },
+          ],
+          targets: [`act:${act}`, `difference:${d.key}`],
+          evidence: [theirLink, linkTo(act.slice(0, -3)), linkTo(e.path.slice(0, -3))],
+          counterparty: fm.counterparty,
+        });
+      }
+    }
+  }
+  return { differences };
+}

@@ -1,0 +1,72 @@
+// The bank side: every booked row of the ledger notes as the matcher sees it, its counterparty resolved
+// from its identifiers first and the ledger's link second (contract/ledger.ts says why), and the dates
+// the statements cover per currency. Transfers between the business's own accounts are not payments.
+import { linkTarget, linkTo, parseLedgerRows, WIKILINK_RE, type Frontmatter } from '../../contract/index.ts';
+import type { JobContext } from '../core/job.ts';
+import type { BankRow } from './types.ts';
+
+export interface Bank {
+  rows: BankRow[];
+  /** First and last booked date per currency: what the statements can say anything about. */
+  covered: Map<string, { from: string; to: string }>;
+}
+
+export function readBank(ctx: Pick<JobContext, 'index' | 'vault'>): Bank {
+  const rows: BankRow[] = [];
+  const covered = new Map<string, { from: string; to: string }>();
+  const resolved = new Map<string, string | undefined>();
+  const resolve = (taxId: string, account: string, cell: string): string | undefined => {
+    const k = `${taxId}\u0000${account}\u0000${cell}`;
+    if (resolved.has(k)) return resolved.get(k);
+    let hit = (taxId && ctx.index.findCounterparty({ taxId })) || (account && ctx.index.findCounterparty({ account })) || undefined;
+    if (!hit) {
+      const linked = WIKILINK_RE.test(cell) ? linkTarget(cell) : undefined;
+      hit = linked ? ctx.index.findCounterparty({ name: linked }) : cell ? ctx.index.findCounterparty({ name: cell }) : undefined;
+    }
+    const link = hit ? linkTo(hit.name) : undefined;
+    resolved.set(k, link);
+    return link;
+  };
+  for (const e of ctx.index.byKind('account_ledger').sort((a, b) => a.path.localeCompare(b.path))) {
+    const fm = e.frontmatter as Frontmatter<'account_ledger'>;
+    let parsed;
+    try {
+      parsed = parseLedgerRows(ctx.vault.readNote(e.path).body, e.path);
+    } catch (err) {
+      // An unreadable ledger is the statements module's to raise; the rest is still reconciled.
+      void err;
+      continue;
+    }
+    const ledger = e.path.slice(0, -3);
+    for (const r of parsed) {
+      const span = covered.get(fm.currency);
+      if (!span) covered.set(fm.currency, { from: r.date, to: r.date });
+      else {
+        if (r.date < span.from) span.from = r.date;
+        if (r.date > span.to) span.to = r.date;
+      }
+      if (r.own) continue;
+      const name = WIKILINK_RE.test(r.counterparty) ? linkTarget(r.counterparty) : r.counterparty;
+      const cp = resolve(r.cpTaxId, r.cpAccount, r.counterparty);
+      rows.push({
+        key: r.key,
+        ledger,
+        account: fm.account,
+        date: r.date,
+        amount: r.amount,
+        currency: fm.currency,
+        ...(name ? { counterpartyName: name } : {}),
+        ...(r.cpAccount ? { counterpartyAccount: r.cpAccount } : {}),
+        ...(r.cpTaxId ? { counterpartyTaxId: r.cpTaxId } : {}),
+        ...(cp ? { counterparty: cp } : {}),
+        text: r.text,
+        ...(r.reference ? { reference: r.reference } : {}),
+      });
+    }
+  }
+  rows.sort((a, b) => a.date.localeCompare(b.date) || a.ledger.localeCompare(b.ledger) || a.key.localeCompare(b.key));
+  return { rows, covered };
+}
+
+/** `<ledger note path without .md>#<row key>`: a row's identity across the module (targets, payments, state). */
+export const rowId = (r: Pick<BankRow, 'ledger' | 'key'>): string => `${r.ledger}#${r.key}`;
