@@ -277,7 +277,7 @@ if (existsSync(expectedFile)) {
     if (got === want) right++;
     else wrong.push(`${f.replace(/\.eml$/, '')} ${want}->${got}`);
   }
-  console.log(`demo inbox, shipped seed alone (trained without ${DEMO_COUNTERPARTIES.join(', ')}): ${right} of ${total} as expected (target >= 22 with triage); missed: ${wrong.join(', ')}`);
+  console.log(`demo inbox, shipped seed alone (trained without ${DEMO_COUNTERPARTIES.join(', ')}): ${right} of ${total} as expected (with triage the target is >= ${total - 2} of ${total}); missed: ${wrong.join(', ')}`);
 }
 
 // Speed: the current learner trained on every labelled mail plus the seed, predicting on one thread.
