@@ -124,6 +124,7 @@ export const SETTINGS = {
   schedule_learner: schedule('30 5 * * *', 'Cron expression of the learner taking the owner\'s new mail labels and corrections.'),
   // reconciliation (companion/reconcile): the daily pass and the accounting system's live feed.
   schedule_reconcile: schedule('30 4 * * *', 'Cron expression of the daily reconciliation of invoices against the bank (it also runs after every statement, invoice import and triage).'),
+  reconcile_max_questions: num(20, 'Open questions about doubtful payments at most; the others wait in the reconciliation report, largest first, and are asked as you answer.', 1),
   erp_odata_url: str('', 'Base address of the 1C OData feed (http://host/base, where /odata/standard.odata is published); empty: no feed. Its password is the secret erp_odata_password.'),
   erp_odata_user: str('', 'User of the 1C OData feed.'),
   erp_odata_since: str('', 'Only documents of the feed dated on or after this day (YYYY-MM-DD); empty: all.'),

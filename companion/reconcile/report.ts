@@ -20,6 +20,8 @@ export interface InvoiceLine {
   cancelled: boolean;
   /** Payments (date, amount) allocated to it. */
   paid: { date: string; amount: Money }[];
+  /** `settledOn` worked out once (null: never settled), for reports over many months. */
+  settled?: string | null;
 }
 
 export interface RowLine {
@@ -55,7 +57,7 @@ export interface ReportState {
   today: string;
   generated: string;
   matches: MatchLine[];
-  unmatchedRows: (RowLine & { status: 'asked' | 'dismissed' | 'open' })[];
+  unmatchedRows: (RowLine & { status: 'asked' | 'waiting' | 'dismissed' | 'open' })[];
   invoices: InvoiceLine[];
   missed: MissedLine[];
   /** Text lines with what differs (their act against ours, a part payment): the caller words them. */
@@ -63,8 +65,21 @@ export interface ReportState {
   review: number;
 }
 
+/** Rows a section of a report lists; the count of the rest follows. */
+export const REPORT_ROWS = 200;
+
 const money = (m: Money, currency: string) => `${formatMoney(m)} ${currency}`;
 const ledgerLink = (ledger: string) => `[[${ledger}|${ledger.split('/').slice(-2).join(' ')}]]`;
+
+/** The day an invoice's payments first cover it (none: still open): a month's report tests this, not every payment. */
+export function settledOn(inv: InvoiceLine): string | undefined {
+  let paid = 0n;
+  for (const p of [...inv.paid].sort((a, b) => a.date.localeCompare(b.date))) {
+    paid += p.amount;
+    if (paid >= inv.payable) return p.date;
+  }
+  return inv.payable <= 0n ? inv.issued : undefined;
+}
 
 /** What is still open on an invoice on a day: payments made by then count. */
 export function openOn(inv: InvoiceLine, day: string): Money {
@@ -94,7 +109,11 @@ export function renderReport(t: Catalogue, period: { start: string; end: string 
   const inPeriod = (d: string) => d >= period.start && d <= period.end;
   const matches = s.matches.filter((m) => inPeriod(m.row.date));
   const rows = s.unmatchedRows.filter((r) => inPeriod(r.date));
-  const live = s.invoices.filter((i) => !i.cancelled && i.issued <= asOf && openOn(i, asOf) > 0n);
+  const live = s.invoices.filter((i) => {
+    if (i.cancelled || i.issued > asOf) return false;
+    const settled = i.settled === undefined ? settledOn(i) : i.settled ?? undefined;
+    return settled === undefined || settled > asOf;
+  });
   const unpaid = live.filter((i) => inPeriod(i.issued));
   const dueSoon = live.filter((i) => i.due && i.due >= asOf && i.due <= addDays(asOf, 7));
   const overdue = live.filter((i) => i.due && i.due < asOf);
@@ -105,6 +124,7 @@ export function renderReport(t: Catalogue, period: { start: string; end: string 
   const invoiceRows = (list: InvoiceLine[]) =>
     list
       .sort((a, b) => (a.due ?? a.issued).localeCompare(b.due ?? b.issued) || a.number.localeCompare(b.number))
+      .slice(0, REPORT_ROWS)
       .map((i) => {
         const open = openOn(i, asOf);
         const state = i.due && i.due < asOf ? t['reconcile.state.overdue']({ days: daysBetween(i.due, asOf) })
@@ -112,7 +132,9 @@ export function renderReport(t: Catalogue, period: { start: string; end: string 
           : open < i.payable ? t['reconcile.state.partly_paid']() : t['reconcile.state.open']();
         return [t[`reconcile.way.${i.direction}`](), `[[${linkTarget(i.link)}|${i.number}]]`, party(i), i.issued, i.due ?? '', money(open, i.currency), state];
       });
-  const table = (header: string[], cells: string[][]) => (cells.length ? renderTable(header, cells) : `${t['reconcile.report.none']()}\n`);
+  // A section lists its first REPORT_ROWS rows and counts the rest: the records and ledgers hold them all.
+  const table = (header: string[], cells: string[][], total = cells.length) =>
+    !cells.length ? `${t['reconcile.report.none']()}\n` : renderTable(header, cells) + (total > cells.length ? `\n${t['reconcile.report.more']({ count: total - cells.length })}\n` : '');
 
   const out: string[] = [
     `# ${t['reconcile.report.title'](period)}`,
@@ -121,25 +143,25 @@ export function renderReport(t: Catalogue, period: { start: string; end: string 
     '',
     `## ${t['reconcile.report.matched']()}`,
     '',
-    table(t['reconcile.cols.matched'](), matches.map((m) => [
+    table(t['reconcile.cols.matched'](), matches.slice(0, REPORT_ROWS).map((m) => [
       m.row.date, money(m.row.amount, m.row.currency), party(m.invoice) || party(m.row), `[[${linkTarget(m.invoice.link)}|${m.invoice.number}]]`, m.contract ?? '',
       ledgerLink(m.row.ledger), m.row.key, t[`reconcile.how.${m.how}`](),
-    ])),
+    ]), matches.length),
     `## ${t['reconcile.report.unmatched_bank']()}`,
     '',
-    table(t['reconcile.cols.rows'](), rows.map((r) => [
+    table(t['reconcile.cols.rows'](), rows.slice(0, REPORT_ROWS).map((r) => [
       r.date, money(r.amount, r.currency), party(r), escapeCell(r.text.slice(0, 140)), ledgerLink(r.ledger), r.key,
-      r.status === 'asked' ? t['reconcile.state.asked']() : r.status === 'dismissed' ? t['reconcile.state.dismissed']() : '',
-    ])),
+      r.status === 'open' ? '' : t[`reconcile.state.${r.status}`](),
+    ]), rows.length),
     `## ${t['reconcile.report.unpaid']()}`,
     '',
-    table(t['reconcile.cols.invoices'](), invoiceRows(unpaid)),
+    table(t['reconcile.cols.invoices'](), invoiceRows(unpaid), unpaid.length),
     `## ${t['reconcile.report.due_soon']()}`,
     '',
-    table(t['reconcile.cols.invoices'](), invoiceRows(dueSoon)),
+    table(t['reconcile.cols.invoices'](), invoiceRows(dueSoon), dueSoon.length),
     `## ${t['reconcile.report.overdue']()}`,
     '',
-    table(t['reconcile.cols.invoices'](), invoiceRows(overdue)),
+    table(t['reconcile.cols.invoices'](), invoiceRows(overdue), overdue.length),
     `## ${t['reconcile.report.differences']()}`,
     '',
     diffs.length ? diffs.map((d) => `- ${d.text}`).join('\n') + '\n' : `${t['reconcile.report.none']()}\n`,

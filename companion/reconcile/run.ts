@@ -4,17 +4,19 @@
 // Deterministic: the same vault gives the same notes, so a second run writes nothing.
 import { createHash } from 'node:crypto';
 import {
-  addDays, formatMoney, linkTarget, linkTo, moneyFromNumber, moneyToNumber, monthBounds, sumMoney, type Frontmatter, type KindName, type Money,
+  HASH_KEY, KIND_KEY, addDays, formatMoney, kindSpec, linkTarget, linkTo, moneyFromNumber, moneyToNumber, monthBounds, sumMoney, type Frontmatter, type KindName, type Money,
 } from '../../contract/index.ts';
 import type { DecisionInput, JobContext, JobResult } from '../core/job.ts';
 import { catalogue, type Catalogue } from '../core/i18n/index.ts';
-import { splitOwnerSection } from '../core/frontmatter.ts';
+import { companionHash, joinOwnerSection, splitOwnerSection } from '../core/frontmatter.ts';
+import { linkNotes, stageCompanionNote, type StagedNote } from '../core/note-batch.ts';
+import { crossRate, ratesNotes } from '../core/rates.ts';
 import { readBank, rowId } from './bank.ts';
 import { match, DEFAULT_CONFIG } from './match/matcher.ts';
 import { refKey } from './match/normalize.ts';
 import { RESCANNED, parsePayment, formatPayment, settle, type Payment, type RecordFm } from './records.ts';
 import { checkRecurring, type RecurringContract } from './recurring.ts';
-import { balances, renderBalance, renderReport, type InvoiceLine, type MatchLine, type MissedLine, type ReportState, type RowLine } from './report.ts';
+import { balances, renderBalance, renderReport, settledOn, type InvoiceLine, type MatchLine, type MissedLine, type ReportState, type RowLine } from './report.ts';
 import { readRules } from './rules.ts';
 import { foundInMail, foundInNotes, ownOf } from './sources.ts';
 import { existingRecords, groupFound, recordOf, setByOwner, writeRecords } from './store.ts';
@@ -116,7 +118,9 @@ export async function reconcileRun(ctx: JobContext): Promise<JobResult> {
 
   // ---- the matcher over the rows nobody decided yet
   const rules = readRules(ctx);
-  const config: MatchConfig = { ...DEFAULT_CONFIG };
+  // A payment in another currency than its invoice is compared at the owner's rate of its day.
+  const rates = ratesNotes(ctx, own.currency);
+  const config: MatchConfig = { ...DEFAULT_CONFIG, ...(rates.length ? { rate: (from: string, to: string, day: string) => crossRate(rates, from, to, day) } : {}) };
   const open: OpenInvoice[] = [];
   for (const [path, fm] of records) {
     if (fm.status === 'cancelled' || creditUsed.has(path)) continue;
@@ -154,7 +158,7 @@ export async function reconcileRun(ctx: JobContext): Promise<JobResult> {
   const written = await writeRecords(ctx, t, records, prevByPath);
 
   // ---- questions: doubtful rows, missed recurring payments
-  const asked = await askReviews(ctx, t, result.review, rowsById, records);
+  const { asked, waiting } = await askReviews(ctx, t, result.review, rowsById, records);
   const missed = await checkContracts(ctx, t, bank, records);
 
   // ---- acts: the counterparty's own, compared; ours, where asked for
@@ -162,15 +166,17 @@ export async function reconcileRun(ctx: JobContext): Promise<JobResult> {
   const made = await requestedActs(ctx, t, { records, rows: bank.rows, t, today });
 
   // ---- what the owner reads
-  const lines = reportState(today, ctx.clock.localDateTime(), records, payable, bank.rows, rowsById, asked, dismissed, missed, acts.differences);
-  const reports = writeReports(ctx, t, lines);
-  const balanceNotes = writeBalances(ctx, t, lines, today);
+  const lines = reportState(today, ctx.clock.localDateTime(), records, paymentsOf, payable, bank.rows, rowsById, asked, waiting, dismissed, missed, acts.differences);
+  const derived = new DerivedNotes(ctx);
+  writeReports(derived, t, lines);
+  writeBalances(derived, t, lines, today);
+  const notesWritten = await derived.done();
 
   const matched = [...records.values()].reduce((n, r) => n + r.payments.length, 0);
   return {
     status: 'ok',
-    summary: `${records.size} invoice record(s) (${written.created} new, ${written.updated} changed, ${removed} gone), ${matched} payment(s) matched, ${asked.size} row(s) asked, ${missed.lines.filter((m) => !m.acknowledged).length} missed payment(s), ${acts.differences.length} act difference(s), ${made} act(s) made`,
-    counts: { records: records.size, created: written.created, updated: written.updated, matched, review: asked.size, missed: missed.lines.length, act_differences: acts.differences.length, reports, balances: balanceNotes },
+    summary: `${records.size} invoice record(s) (${written.created} new, ${written.updated} changed, ${removed} gone), ${matched} payment(s) matched, ${asked.size} row(s) asked (${waiting.size} waiting), ${missed.lines.filter((m) => !m.acknowledged).length} missed payment(s), ${acts.differences.length} act difference(s), ${made} act(s) made`,
+    counts: { records: records.size, created: written.created, updated: written.updated, matched, review: asked.size, waiting: waiting.size, missed: missed.lines.length, act_differences: acts.differences.length, reports_and_balances: notesWritten },
   };
 }
 
@@ -233,21 +239,52 @@ function linkContracts(ctx: Pick<JobContext, 'index'>, records: Map<string, Reco
 const describeInvoice = (t: Catalogue, fm: RecordFm) =>
   t['reconcile.review.invoice']({ number: fm.number, issued: fm.issued, party: fm.counterparty_name ?? linkTarget(fm.counterparty ?? '') ?? '', amount: `${formatMoney(moneyFromNumber(fm.amount))} ${fm.currency}` });
 
-/** One question per doubtful row; a question whose row was settled meanwhile is closed with the reason. */
+/**
+ * One question per doubtful row, at most `reconcile_max_questions` open at once: the owner's attention is
+ * the scarce thing. Questions already open stay; new ones go to the largest payments first, the others
+ * wait in the report. A question whose row was settled meanwhile is closed with the reason.
+ */
 async function askReviews(
   ctx: JobContext, t: Catalogue, review: ReturnType<typeof match>['review'], rowsById: ReadonlyMap<string, BankRow>, records: ReadonlyMap<string, RecordFm>,
-): Promise<Set<string>> {
+): Promise<{ asked: Set<string>; waiting: Set<string> }> {
   const asked = new Set<string>();
-  const keys = new Set<string>();
+  const waiting = new Set<string>();
+  const wanted = new Map<string, { id: string; row: BankRow; candidates: ReturnType<typeof match>['review'][number]['candidates'] }>();
   for (const r of review) {
     const id = `${r.ledger}#${r.rowKey}`;
-    const row = rowsById.get(id)!;
     const candidates = r.candidates.filter((c) => c.invoiceIds.every((i) => records.has(i)));
-    if (candidates.length === 0) continue;
-    const key = reviewKey(id, candidates.map((c) => c.invoiceIds));
-    keys.add(key);
+    if (candidates.length) wanted.set(reviewKey(id, candidates.map((c) => c.invoiceIds)), { id, row: rowsById.get(id)!, candidates });
+  }
+  // Questions of earlier runs: kept while they stand, closed with the reason when they do not.
+  const wantedRows = new Set([...wanted.values()].map((w) => w.id));
+  let open = 0;
+  for (const e of ctx.index.byKind('decision_item')) {
+    const fm = e.frontmatter as Frontmatter<'decision_item'>;
+    if (fm.kind !== 'match_review') continue;
+    const w = wanted.get(fm.finding_key);
+    if (w) {
+      // Asked before (open, deferred or answered): never asked again under this key.
+      asked.add(w.id);
+      wanted.delete(fm.finding_key);
+      if (fm.status === 'open' || fm.status === 'deferred') open++;
+      continue;
+    }
+    if (fm.status !== 'open') continue;
+    const row = fm.targets.find((x) => x.startsWith('row:'))?.slice(4).split('|')[0];
+    const reason = !row || !rowsById.has(row) ? t['reconcile.review.gone']() : wantedRows.has(row) ? t['reconcile.review.changed']() : t['reconcile.review.matched']();
+    await ctx.resolveDecision(fm.finding_key, reason);
+  }
+  const abs = (m: Money) => (m < 0n ? -m : m);
+  const ranked = [...wanted].sort(([ka, a], [kb, b]) => (abs(b.row.amount) > abs(a.row.amount) ? 1 : abs(b.row.amount) < abs(a.row.amount) ? -1 : ka.localeCompare(kb)));
+  let room = Math.max(0, ctx.settings.number('reconcile_max_questions') - open);
+  for (const [key, { id, row, candidates }] of ranked) {
+    if (room === 0) {
+      waiting.add(id);
+      continue;
+    }
+    room--;
     asked.add(id);
-    const money = (m: Money) => `${formatMoney(m < 0n ? -m : m)} ${row.currency}`;
+    const money = (m: Money) => `${formatMoney(abs(m))} ${row.currency}`;
     const item: DecisionInput = {
       finding_key: key,
       kind: 'match_review',
@@ -268,15 +305,7 @@ async function askReviews(
     };
     await ctx.addDecision(item);
   }
-  // Questions of earlier runs that no longer stand.
-  for (const e of ctx.index.byKind('decision_item')) {
-    const fm = e.frontmatter as Frontmatter<'decision_item'>;
-    if (fm.kind !== 'match_review' || fm.status !== 'open' || keys.has(fm.finding_key)) continue;
-    const row = fm.targets.find((x) => x.startsWith('row:'))?.slice(4).split('|')[0];
-    const reason = !row || !rowsById.has(row) ? t['reconcile.review.gone']() : [...asked].includes(row) ? t['reconcile.review.changed']() : t['reconcile.review.matched']();
-    await ctx.resolveDecision(fm.finding_key, reason);
-  }
-  return asked;
+  return { asked, waiting };
 }
 
 interface Missed {
@@ -337,8 +366,8 @@ async function checkContracts(ctx: JobContext, t: Catalogue, bank: ReturnType<ty
 // ---------------------------------------------------------------- what the owner reads
 
 function reportState(
-  today: string, now: string, records: ReadonlyMap<string, RecordFm>, payable: ReadonlyMap<string, Money>, rows: readonly BankRow[], rowsById: ReadonlyMap<string, BankRow>,
-  asked: ReadonlySet<string>, dismissed: ReadonlySet<string>, missed: Missed, differences: { date: string; text: string }[],
+  today: string, now: string, records: ReadonlyMap<string, RecordFm>, paymentsOf: ReadonlyMap<string, readonly Payment[]>, payable: ReadonlyMap<string, Money>, rows: readonly BankRow[], rowsById: ReadonlyMap<string, BankRow>,
+  asked: ReadonlySet<string>, waiting: ReadonlySet<string>, dismissed: ReadonlySet<string>, missed: Missed, differences: { date: string; text: string }[],
 ): ReportState {
   const rowLine = (r: BankRow): RowLine => ({
     id: rowId(r), ledger: r.ledger, key: r.key, date: r.date, amount: r.amount, currency: r.currency,
@@ -348,7 +377,7 @@ function reportState(
   const matches: MatchLine[] = [];
   const paidRows = new Set<string>();
   for (const [path, fm] of records) {
-    const pays = fm.payments.map(parsePayment).filter((p): p is Payment => !!p);
+    const pays = paymentsOf.get(path) ?? [];
     const line: InvoiceLine = {
       link: `[[${path.slice(0, -3)}]]`, number: fm.number, direction: fm.direction,
       ...(fm.counterparty ? { counterparty: fm.counterparty } : {}), ...(fm.counterparty_name ? { counterpartyName: fm.counterparty_name } : {}),
@@ -357,6 +386,7 @@ function reportState(
       cancelled: fm.status === 'cancelled',
       paid: pays.map((p) => ({ date: p.date, amount: p.amount })),
     };
+    line.settled = settledOn(line) ?? null;
     invoices.push(line);
     for (const p of pays) {
       const row = rowsById.get(`${p.ledger}#${p.key}`);
@@ -368,34 +398,58 @@ function reportState(
   matches.sort((a, b) => a.row.date.localeCompare(b.row.date) || a.row.id.localeCompare(b.row.id));
   const unmatchedRows = rows
     .filter((r) => !paidRows.has(rowId(r)))
-    .map((r) => ({ ...rowLine(r), status: asked.has(rowId(r)) ? ('asked' as const) : dismissed.has(rowId(r)) ? ('dismissed' as const) : ('open' as const) }));
+    .map((r) => ({ ...rowLine(r), status: asked.has(rowId(r)) ? ('asked' as const) : waiting.has(rowId(r)) ? ('waiting' as const) : dismissed.has(rowId(r)) ? ('dismissed' as const) : ('open' as const) }));
   return { today, generated: now, matches, unmatchedRows, invoices, missed: missed.lines, differences, review: asked.size };
 }
 
-/** Writes a derived note unless what it would say is what it says (its timestamp aside). */
-function writeDerived<K extends KindName>(ctx: JobContext, kind: K, fm: Frontmatter<K>, body: string, stamp: string): boolean {
-  const path = ctx.vault.pathFor(kind, fm);
-  if (ctx.vault.exists(path)) {
-    try {
-      const cur = ctx.vault.readNote(path);
-      const same = splitOwnerSection(cur.body).generated.trim() === body.trim() &&
-        Object.entries(fm as Record<string, unknown>).every(([k, v]) => k === stamp || JSON.stringify(cur.frontmatter[k] ?? null) === JSON.stringify(v ?? null));
-      if (same) return false;
-    } catch {
-      // Unreadable: written anew (the vault keeps the owner's version as a conflict copy).
+/**
+ * Derived notes (reports, balances) written unless they say what they say already (their timestamp
+ * aside). New ones are created together, their fsyncs in one batch: a first run makes hundreds.
+ */
+class DerivedNotes {
+  private readonly staged: { kind: KindName; fm: Record<string, unknown>; body: string; note: StagedNote }[] = [];
+  written = 0;
+
+  constructor(private readonly ctx: JobContext) {}
+
+  put<K extends KindName>(kind: K, fm: Frontmatter<K>, body: string, stamp: string): void {
+    const { ctx } = this;
+    const path = ctx.vault.pathFor(kind, fm);
+    // The index holds the note's hash of what the companion wrote: the same hash over the new text (with
+    // the old stamp) means nothing to write, and nobody edited it since; no file is read to know that.
+    const cur = ctx.index.get(path)?.frontmatter;
+    if (cur && typeof cur[HASH_KEY] === 'string') {
+      const spec = kindSpec(kind);
+      const next = { [KIND_KEY]: kind, ...(fm as Record<string, unknown>), [stamp]: cur[stamp] };
+      const generated = splitOwnerSection(joinOwnerSection(splitOwnerSection(body).generated, undefined, spec.derived === true)).generated;
+      if (companionHash(spec, next, generated) === cur[HASH_KEY]) return;
     }
+    if (!ctx.vault.exists(path)) {
+      this.staged.push({ kind, fm: fm as Record<string, unknown>, body, note: stageCompanionNote(ctx, kind, fm, body, path) });
+      return;
+    }
+    ctx.vault.writeCompanionNote(kind, fm, body, { path });
+    this.written++;
   }
-  ctx.vault.writeCompanionNote(kind, fm, body, { path });
-  return true;
+
+  async done(): Promise<number> {
+    const outcomes = await linkNotes(this.ctx, this.staged.map((s) => s.note));
+    outcomes.forEach((o, i) => {
+      const s = this.staged[i]!;
+      // Made meanwhile by someone else: written the usual way, which keeps what they wrote.
+      if (o === 'exists') this.ctx.vault.writeCompanionNote(s.kind, s.fm as Frontmatter<KindName>, s.body, { path: s.note.path });
+      this.written++;
+    });
+    return this.written;
+  }
 }
 
 /** One report per month that has a bank row or an invoice, from the first such month to this one. */
-function writeReports(ctx: JobContext, t: Catalogue, s: ReportState): number {
+function writeReports(out: DerivedNotes, t: Catalogue, s: ReportState): void {
   const months = new Set<string>();
   for (const r of s.matches) months.add(r.row.date.slice(0, 7));
   for (const r of s.unmatchedRows) months.add(r.date.slice(0, 7));
   for (const i of s.invoices) months.add(i.issued.slice(0, 7));
-  let n = 0;
   for (const m of [...months].filter((x) => x <= s.today.slice(0, 7)).sort()) {
     const { start, end } = monthBounds(m);
     const { body, figures } = renderReport(t, { start, end }, s);
@@ -406,13 +460,12 @@ function writeReports(ctx: JobContext, t: Catalogue, s: ReportState): number {
       due_soon: figures.due_soon, overdue_incoming: figures.overdue_incoming, overdue_outgoing: figures.overdue_outgoing,
       differences: figures.differences, missed_payments: figures.missed_payments,
     };
-    if (writeDerived(ctx, 'reconciliation_report', fm, body, 'generated')) n++;
+    out.put('reconciliation_report', fm, body, 'generated');
   }
-  return n;
 }
 
 /** One balance note per counterparty with an invoice or a payment. */
-function writeBalances(ctx: JobContext, t: Catalogue, s: ReportState, today: string): number {
+function writeBalances(out: DerivedNotes, t: Catalogue, s: ReportState, today: string): void {
   const invoicesBy = new Map<string, InvoiceLine[]>();
   for (const i of s.invoices) if (i.counterparty) invoicesBy.set(i.counterparty, [...(invoicesBy.get(i.counterparty) ?? []), i]);
   const paymentsBy = new Map<string, RowLine[]>();
@@ -421,7 +474,6 @@ function writeBalances(ctx: JobContext, t: Catalogue, s: ReportState, today: str
     if (cp) paymentsBy.set(cp, [...(paymentsBy.get(cp) ?? []), m.row]);
   }
   for (const r of s.unmatchedRows) if (r.counterparty) paymentsBy.set(r.counterparty, [...(paymentsBy.get(r.counterparty) ?? []), r]);
-  let n = 0;
   for (const cp of new Set([...invoicesBy.keys(), ...paymentsBy.keys()])) {
     const inv = invoicesBy.get(cp) ?? [];
     const list = balances(inv, paymentsBy.get(cp) ?? [], today);
@@ -434,7 +486,6 @@ function writeBalances(ctx: JobContext, t: Catalogue, s: ReportState, today: str
       ...(main.nextDue ? { next_due: main.nextDue.date, next_due_amount: moneyToNumber(main.nextDue.amount) } : {}),
       as_of: today,
     };
-    if (writeDerived(ctx, 'counterparty_balance', fm, renderBalance(t, cp, list, inv, today), 'as_of')) n++;
+    out.put('counterparty_balance', fm, renderBalance(t, cp, list, inv, today), 'as_of');
   }
-  return n;
 }

@@ -3,6 +3,7 @@
 // (many at once, owner-safe). Both the import job and the reconciliation pass go through here.
 import { WROTE_KEY, formatMoney, moneyFromNumber, type Frontmatter } from '../../contract/index.ts';
 import type { JobContext } from '../core/job.ts';
+import type { Note } from '../core/vault.ts';
 import { updateCompanionNotes } from '../core/note-batch.ts';
 import { parseWrote, valueDigest } from '../core/frontmatter.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
@@ -74,7 +75,19 @@ export function setByOwner(fm: Record<string, unknown>, key: string): boolean {
   const wrote = parseWrote(fm[WROTE_KEY]);
   if (!wrote) return false;
   const was = wrote.get(key);
-  return was !== undefined && was !== valueDigest(fm[key]);
+  return was !== undefined && was !== digestOf(fm[key]);
+}
+
+// Statuses, due dates and counterparties repeat across thousands of records: each value hashed once.
+const digests = new Map<string, string>();
+function digestOf(v: unknown): string {
+  const k = JSON.stringify(v ?? null);
+  let d = digests.get(k);
+  if (d === undefined) {
+    if (digests.size > 50_000) digests.clear();
+    digests.set(k, (d = valueDigest(v)));
+  }
+  return d;
 }
 
 export function recordBody(t: Catalogue, fm: RecordFm): string {
@@ -86,7 +99,13 @@ export function recordBody(t: Catalogue, fm: RecordFm): string {
   ].join('\n');
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** Equal as properties: scalars by value, lists element by element (the keys records have). */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null) return JSON.stringify(a) === JSON.stringify(b);
+  return (a ?? null) === (b ?? null);
+}
 
 export interface WriteCounts {
   created: number;
@@ -100,7 +119,7 @@ export interface WriteCounts {
  */
 export async function writeRecords(ctx: Pick<JobContext, 'vault'>, t: Catalogue, next: ReadonlyMap<string, RecordFm>, prev: ReadonlyMap<string, RecordFm>): Promise<WriteCounts> {
   const counts: WriteCounts = { created: 0, updated: 0, removed: 0 };
-  const patches: { path: string; patch: Record<string, unknown> }[] = [];
+  const patches: { path: string; patch: Record<string, unknown>; read: Note }[] = [];
   for (const [path, fm] of next) {
     const old = prev.get(path);
     if (!old) {
@@ -114,7 +133,8 @@ export async function writeRecords(ctx: Pick<JobContext, 'vault'>, t: Catalogue,
       const v = (fm as Record<string, unknown>)[k];
       if (!same(v, (old as Record<string, unknown>)[k])) patch[k] = v;
     }
-    if (Object.keys(patch).length) patches.push({ path, patch });
+    // Read here once: the write plans from these bytes and replaces only them.
+    if (Object.keys(patch).length) patches.push({ path, patch, read: ctx.vault.readNote(path) });
   }
   const outcomes = await updateCompanionNotes(ctx, patches);
   counts.updated = outcomes.filter((o) => o === 'updated').length;

@@ -4,6 +4,7 @@
 import { formatMoney, multiplyMoney, roundMoney, moneyToNumber, type Money } from '../../contract/money.ts';
 import { escapeCell } from '../../contract/markdown-table.ts';
 import { addDays, daysBetween } from '../../contract/dates.ts';
+import type { Rates } from '../core/rates.ts';
 
 export interface DayTotals { inflow: Money; outflow: Money; ownIn: Money; ownOut: Money }
 
@@ -23,7 +24,6 @@ export interface AccountSnapshot {
   days: ReadonlyMap<string, DayTotals>;
 }
 
-export interface Rates { note: string; date: string; base: string; rates: Readonly<Record<string, string>> }
 
 export interface HistoryRow { date: string; totals: Record<string, string>; total_base?: string }
 

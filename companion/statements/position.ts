@@ -1,9 +1,8 @@
 // Recomputes the companion-owned cash position note from the state cache, the latest dated
 // exchange-rates note and the business time zone. Called after every import.
-import { parseMoney } from '../../contract/money.ts';
-import { parseTables, tableRecords } from '../../contract/markdown-table.ts';
 import type { JobContext } from '../core/job.ts';
-import { computeCash, type AccountSnapshot, type CashResult, type HistoryRow, type Rates } from './cash.ts';
+import { computeCash, type AccountSnapshot, type CashResult, type HistoryRow } from './cash.ts';
+import { ratesNotes, ratesOn, type Rates } from '../core/rates.ts';
 import type { AccountState } from './store.ts';
 
 export const STALE_DAYS = 3;
@@ -11,26 +10,7 @@ const HISTORY_FILE = 'cash-history.json';
 
 /** The newest exchange-rates note dated on or before `today` in the base currency. */
 export function latestRates(ctx: JobContext, base: string, today: string): Rates | undefined {
-  const notes = ctx.index.byKind('exchange_rates')
-    .filter((e) => e.frontmatter.base_currency === base && typeof e.frontmatter.date === 'string' && (e.frontmatter.date as string) <= today)
-    .sort((a, b) => String(b.frontmatter.date).localeCompare(String(a.frontmatter.date)));
-  for (const n of notes) {
-    const rates: Record<string, string> = {};
-    for (const t of parseTables(ctx.vault.readNote(n.path).body)) {
-      for (const r of tableRecords(t)) {
-        const c = (r.currency ?? '').trim().toUpperCase();
-        const rate = (r.rate ?? '').trim().replace(',', '.');
-        if (!/^[A-Z]{3}$/.test(c)) continue;
-        try {
-          if (parseMoney(rate) > 0n) rates[c] = rate;
-        } catch {
-          ctx.log.warn({ note: n.path, currency: c }, `rate "${rate}" is not a number`);
-        }
-      }
-    }
-    if (Object.keys(rates).length) return { note: n.name, date: String(n.frontmatter.date), base, rates };
-  }
-  return undefined;
+  return ratesOn(ratesNotes(ctx, base), today);
 }
 
 export function snapshots(state: { accounts: ReadonlyMap<string, AccountState> }): AccountSnapshot[] {

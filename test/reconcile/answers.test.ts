@@ -118,3 +118,25 @@ test('"none of these" leaves the payment unmatched and it is not asked again', a
   const report = tc.index.byKind('reconciliation_report').find((e) => e.frontmatter.period_start === '2026-12-01')!;
   assert.match(tc.vault.readNote(report.path).body, /not an invoice payment \(your answer\)/);
 });
+
+test('at most reconcile_max_questions open at once: the largest payment first, the next once it is answered', async (t) => {
+  const tc = makeTestContext({ now: NOW, settings: { reconcile_max_questions: 1 } });
+  t.after(() => tc.cleanup());
+  invoiceNote(tc, '4001', 'incoming', 'Bumaga Opt', '2026-11-27', '2026-12-07', 9000);
+  invoiceNote(tc, '4002', 'incoming', 'Bumaga Opt', '2026-11-28', '2026-12-08', 9000);
+  invoiceNote(tc, '4003', 'incoming', 'Bumaga Opt', '2026-11-27', '2026-12-07', 12000);
+  invoiceNote(tc, '4004', 'incoming', 'Bumaga Opt', '2026-11-28', '2026-12-08', 12000);
+  ledger(tc, [
+    { date: '2026-12-04', amount: -9000, party: 'ООО «Бумага Опт»', taxId: BUMAGA_INN, text: 'Оплата', key: 'p1' },
+    { date: '2026-12-05', amount: -12000, party: 'ООО «Бумага Опт»', taxId: BUMAGA_INN, text: 'Оплата', key: 'p2' },
+  ]);
+  await run(tc, 'reconcile');
+  assert.equal(reviews(tc).length, 1);
+  assert.match(String(reviews(tc)[0]!.frontmatter.title), /12000\.00/);
+  const report = () => tc.vault.readNote(tc.index.byKind('reconciliation_report').find((e) => e.frontmatter.period_start === '2026-12-01')!.path).body;
+  assert.match(report(), /\| 2026-12-04 \| -9000\.00 RUB \|.*\| doubtful: asked once earlier questions are answered \|/);
+  answer(tc, reviews(tc)[0]!.path, 'none');
+  await run(tc, 'answers', 'reconcile');
+  assert.equal(reviews(tc).length, 2);
+  assert.ok(reviews(tc).some((e) => e.frontmatter.status === 'open' && /9000\.00/.test(String(e.frontmatter.title))));
+});
