@@ -39,12 +39,12 @@ export function ratesOn(all: readonly Rates[], day: string): Rates | undefined {
 
 /**
  * How many units of `to` one unit of `from` is worth on `day`, through the base currency, as a decimal
- * string; undefined without a rate for either. Rates older than `maxAgeDays` before the day do not count.
+ * string of five decimals (what exact money holds); undefined without a rate for either. Rates older than `maxAgeDays` before the day do not count.
  */
 export function crossRate(all: readonly Rates[], from: string, to: string, day: string, maxAgeDays = 7): string | undefined {
   const r = ratesOn(all, day);
   if (!r || (Date.parse(day) - Date.parse(r.date)) / 86_400_000 > maxAgeDays) return undefined;
   const unit = (c: string) => (c === r.base ? 1 : r.rates[c] !== undefined ? Number(r.rates[c]) : undefined);
   const a = unit(from), b = unit(to);
-  return a === undefined || b === undefined ? undefined : (a / b).toFixed(8);
+  return a === undefined || b === undefined ? undefined : (a / b).toFixed(5);
 }

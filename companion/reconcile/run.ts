@@ -77,6 +77,10 @@ export async function reconcileRun(ctx: JobContext): Promise<JobResult> {
       if (setByOwner(prev as Record<string, unknown>, k)) (fm as Record<string, unknown>)[k] = prev[k];
     }
   }
+  // One order every run (new records among the known ones by path), whatever order they were found in.
+  const sorted = [...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  records.clear();
+  for (const [p, fm] of sorted) records.set(p, fm);
   linkContracts(ctx, records);
 
   // ---- the bank, and what the owner already decided about its rows
@@ -129,6 +133,8 @@ export async function reconcileRun(ctx: JobContext): Promise<JobResult> {
     if (outstanding <= 0n) continue;
     open.push(openInvoice(ctx, path, fm, outstanding));
   }
+  // In a fixed order: the index's order follows writes, and equal candidates must fall the same way every run.
+  open.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const free = bank.rows.filter((r) => !consumed.has(rowId(r)) && !dismissed.has(rowId(r)));
   const result = match(free, open, rules.rules, config);
   for (const a of result.auto) {

@@ -3,7 +3,6 @@
 // (many at once, owner-safe). Both the import job and the reconciliation pass go through here.
 import { WROTE_KEY, formatMoney, moneyFromNumber, type Frontmatter } from '../../contract/index.ts';
 import type { JobContext } from '../core/job.ts';
-import type { Note } from '../core/vault.ts';
 import { updateCompanionNotes } from '../core/note-batch.ts';
 import { parseWrote, valueDigest } from '../core/frontmatter.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
@@ -18,7 +17,9 @@ export interface Group {
 }
 
 export function existingRecords(ctx: Pick<JobContext, 'index'>): RecordView[] {
-  return ctx.index.byKind('invoice_record').map((e) => ({ path: e.path, fm: e.frontmatter as RecordFm }));
+  // By path: the index lists notes in the order they were last written, and what is derived from the
+  // records (tables, ties between equal candidates) must not depend on that.
+  return ctx.index.byKind('invoice_record').sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((e) => ({ path: e.path, fm: e.frontmatter as RecordFm }));
 }
 
 /** Puts each found invoice with the record it belongs to, a new record where none does. */
@@ -107,6 +108,8 @@ function same(a: unknown, b: unknown): boolean {
   return (a ?? null) === (b ?? null);
 }
 
+const WRITE_SLICE = 1000;
+
 export interface WriteCounts {
   created: number;
   updated: number;
@@ -119,7 +122,7 @@ export interface WriteCounts {
  */
 export async function writeRecords(ctx: Pick<JobContext, 'vault'>, t: Catalogue, next: ReadonlyMap<string, RecordFm>, prev: ReadonlyMap<string, RecordFm>): Promise<WriteCounts> {
   const counts: WriteCounts = { created: 0, updated: 0, removed: 0 };
-  const patches: { path: string; patch: Record<string, unknown>; read: Note }[] = [];
+  const patches: { path: string; patch: Record<string, unknown> }[] = [];
   for (const [path, fm] of next) {
     const old = prev.get(path);
     if (!old) {
@@ -133,10 +136,13 @@ export async function writeRecords(ctx: Pick<JobContext, 'vault'>, t: Catalogue,
       const v = (fm as Record<string, unknown>)[k];
       if (!same(v, (old as Record<string, unknown>)[k])) patch[k] = v;
     }
-    // Read here once: the write plans from these bytes and replaces only them.
-    if (Object.keys(patch).length) patches.push({ path, patch, read: ctx.vault.readNote(path) });
+    if (Object.keys(patch).length) patches.push({ path, patch });
   }
-  const outcomes = await updateCompanionNotes(ctx, patches);
-  counts.updated = outcomes.filter((o) => o === 'updated').length;
+  // In slices: a slice's notes are read once (the write plans from those bytes and replaces only them)
+  // and held until written, so memory stays bounded however many records change.
+  for (let i = 0; i < patches.length; i += WRITE_SLICE) {
+    const slice = patches.slice(i, i + WRITE_SLICE).map((p) => ({ ...p, read: ctx.vault.readNote(p.path) }));
+    counts.updated += (await updateCompanionNotes(ctx, slice)).filter((o) => o === 'updated').length;
+  }
   return counts;
 }

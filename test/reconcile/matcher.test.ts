@@ -167,3 +167,31 @@ test('a second candidate close to the best: asked with both', () => {
   // The payer's tax id settles it.
   assert.deepEqual(autos(run([row('r', '10000.00', 'Оплата по счету № 112', { counterparty: undefined })], invoices)), ['r→a 10000']);
 });
+
+test('a set that still fits the amount without one of its members is no reading of the row', () => {
+  // Paid in roubles for 10 000 euro; the text's typo is another, small invoice's number exactly, and with
+  // it the pair fits the rate's tolerance as well as the invoice alone does.
+  const acme = { currency: 'EUR', counterparty: ACME, counterpartyTaxId: undefined, counterpartyName: 'Acme GmbH' };
+  const invoices = [invoice('a', 'INV-2026-3649', '10000.00', acme), invoice('b', 'INV-2026-3694', '100.00', acme)];
+  const config: MatchConfig = { ...DEFAULT_CONFIG, rate: (from, to) => (from === 'RUB' && to === 'EUR' ? '0.01000' : undefined) };
+  const paid = row('r', '1005000.00', 'Invoice 2026-3694 catalogue layout', { reference: 'INV-2026-3649', counterparty: ACME, counterpartyTaxId: undefined, counterpartyName: 'ACME GMBH' });
+  assert.deepEqual(autos(run([paid], invoices, [], config)), ['r→a 10000']);
+});
+
+test('a part payment whose number is a slip of another open invoice paid with its VAT added: asked', () => {
+  // 269 left VAT out: 10 000 + 2 000 VAT is the payment; "296" is its digits swapped, and open for more.
+  const invoices = [invoice('a', '269', '10000.00', { vat: parseMoney('2000.00') }), invoice('b', '296', '20000.00')];
+  const r = run([row('r', '12000.00', 'Оплата по сч 296 за консультации')], invoices);
+  assert.deepEqual(autos(r), []);
+  assert.deepEqual(reviewed(r, 'r').flat().sort(), ['a', 'b']);
+});
+
+test('a typo reading of a number that is itself another open invoice of theirs, in a text naming several: asked', () => {
+  // "166" is an open invoice of Ромашка (one of those the text names) and one typo from 164, which has the amount.
+  const invoices = [invoice('x', '166', '3000.00'), invoice('y', '164', '10000.00'), invoice('z', '180', '2000.00')];
+  const r = run([row('r', '10000.00', 'Оплата по счетам № 166, 180')], invoices);
+  assert.deepEqual(autos(r), []);
+  assert.ok(reviewed(r, 'r').some((c) => c.includes('y')), JSON.stringify(reviewed(r, 'r')));
+  // Naming one number only, the typo reading stands (the named invoice alone cannot take the payment).
+  assert.deepEqual(autos(run([row('r', '10000.00', 'Оплата по счету № 166')], invoices)), ['r→y 10000']);
+});

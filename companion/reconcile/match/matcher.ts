@@ -8,9 +8,9 @@
 import { formatMoney, type Money } from '../../../contract/money.ts';
 import type { BankRow, Candidate, MatchConfig, MatchResult, MatchRule, OpenInvoice } from '../types.ts';
 import { referencesIn } from './references.ts';
-import { Names, deletions, idKey, nameKey, refKey, slipOf } from './normalize.ts';
+import { Names, idKey, nameKey, refKey, slipOf } from './normalize.ts';
 import {
-  AMOUNT_MATCHES, DEFAULT_CONFIG, REF_NAMES, REF_RANK, WEIGHTS, amountEvidence, citedLevel, citedOf, cpEvidence, cpWhy, dateEvidence, dayOf, feeTolerance, fxTolerance, refEvidence, rowAmountIn, scoreCeiling, scoreOf, viewInvoice,
+  AMOUNT_MATCHES, DEFAULT_CONFIG, NO_PARTIES, REF_NAMES, REF_RANK, WEIGHTS, allocationFor, amountEvidence, amountLevel, citedLevel, citedOf, cpEvidence, cpWhy, dateEvidence, dateLevel, dayOf, feeTolerance, fxTolerance, ppm, refEvidence, refLevel, rowAmountIn, scoreCeiling, scoreOf, scoreOfLevels, viewInvoice,
   type AmountLevel, type Cited, type CpLevel, type DateLevel, type InvoiceView, type Levels, type RefLevel, type RowView,
 } from './score.ts';
 
@@ -36,11 +36,13 @@ interface Rules {
   byTaxId: Map<string, MatchRule>;
   byName: Map<string, MatchRule>;
   amountOnly: Set<string>;
+  /** Any payer rule at all: most runs have none, and rows skip the look-ups. */
+  any: boolean;
 }
 
 /** The owner's rules over the learned ones: for each payer key, and for each counterparty's amount-only permission. */
 export function resolveRules(rules: readonly MatchRule[]): Rules {
-  const out: Rules = { byAccount: new Map(), byTaxId: new Map(), byName: new Map(), amountOnly: new Set() };
+  const out: Rules = { byAccount: new Map(), byTaxId: new Map(), byName: new Map(), amountOnly: new Set(), any: false };
   const amountOnly = new Map<string, { value: boolean; origin: MatchRule['origin'] }>();
   const put = (map: Map<string, MatchRule>, key: string, r: MatchRule) => {
     if (!key) return;
@@ -57,130 +59,241 @@ export function resolveRules(rules: readonly MatchRule[]): Rules {
     }
   }
   for (const [cp, v] of amountOnly) if (v.value) out.amountOnly.add(cp);
+  out.any = out.byAccount.size + out.byTaxId.size + out.byName.size > 0;
   return out;
 }
 
 // ---------------------------------------------------------------- indexes
 
-class Postings {
-  readonly map = new Map<string, number[]>();
-  add(key: string, idx: number): void {
-    if (!key) return;
-    const list = this.map.get(key);
-    if (!list) this.map.set(key, [idx]);
-    else if (list[list.length - 1] !== idx) list.push(idx);
+/** An empty posting list, shared: never pushed to (a list is made when its first invoice comes). */
+const NONE: number[] = [];
+
+/**
+ * Every string an index is keyed by (document keys, their digits, running parts and one-digit-short
+ * variants, contract numbers) has one number, and each index is a list per number: a row's cited number
+ * is looked up once, and invoices compare with it by number, not by string.
+ */
+class Keys {
+  private readonly ids = new Map<string, number>();
+  /** By key number: the invoices whose key, digits, running part, contract number it is; those it is their digits a digit short of; the credit notes that refer to it. */
+  readonly byKey: number[][] = [];
+  readonly byDigits: number[][] = [];
+  readonly shorter: number[][] = [];
+  readonly byTail: number[][] = [];
+  readonly byContract: number[][] = [];
+  readonly creditsFor: number[][] = [];
+
+  id(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      this.ids.set(key, (id = this.ids.size));
+      this.byKey.push(NONE);
+      this.byDigits.push(NONE);
+      this.shorter.push(NONE);
+      this.byTail.push(NONE);
+      this.byContract.push(NONE);
+      this.creditsFor.push(NONE);
+    }
+    return id;
   }
-  get(key: string): readonly number[] {
-    return (key && this.map.get(key)) || [];
+
+  /** The key's number, or -1 (no invoice has it: it equals none). */
+  get(key: string): number {
+    return this.ids.get(key) ?? -1;
+  }
+
+  /** Adds the invoice to the key's list (of one index), once; an empty key is no key. */
+  add(lists: number[][], key: string, idx: number): void {
+    if (key) this.addAt(lists, this.id(key), idx);
+  }
+
+  addAt(lists: number[][], id: number, idx: number): void {
+    const list = lists[id]!;
+    if (list === NONE) lists[id] = [idx];
+    else if (list[list.length - 1] !== idx) list.push(idx);
   }
 }
 
-interface AmountEntry { amount: Money; idx: number }
-/** Invoices of one currency and one direction, sorted by amount. */
-interface AmountList { currency: string; sign: number; entries: AmountEntry[] }
+/** The list under a key number (-1: none). */
+function postings(lists: readonly number[][], id: number): readonly number[] {
+  return id < 0 ? NONE : lists[id]!;
+}
+
+interface AmountEntry { amount: Money; num: number; idx: number }
+/**
+ * Invoices of one currency and one direction, sorted by amount; the amounts also as doubles, searched
+ * without BigInt arithmetic (the conversion keeps order, so only entries at a boundary's double are
+ * compared exactly).
+ */
+interface AmountList { currency: string; sign: number; entries: AmountEntry[]; nums: Float64Array }
 
 function listFor(lists: AmountList[], currency: string, sign: number): AmountList {
   let list = lists.find((l) => l.currency === currency && l.sign === sign);
-  if (!list) lists.push((list = { currency, sign, entries: [] }));
+  if (!list) lists.push((list = { currency, sign, entries: [], nums: new Float64Array(0) }));
   return list;
 }
 
-/** The invoices of entries whose amount lies in [lo, hi], at most `max`. */
-function inRange(entries: readonly AmountEntry[], lo: Money, hi: Money, max: number): number[] {
-  let a = 0, z = entries.length;
+/** Where the first double of at least `lo` is. */
+function firstAtLeast(nums: Float64Array, lo: number): number {
+  let a = 0, z = nums.length;
   while (a < z) {
     const m = (a + z) >> 1;
-    if (entries[m]!.amount < lo) a = m + 1; else z = m;
+    if (nums[m]! < lo) a = m + 1; else z = m;
   }
-  const out: number[] = [];
-  for (let i = a; i < entries.length && entries[i]!.amount <= hi && out.length < max; i++) out.push(entries[i]!.idx);
-  return out;
+  return a;
 }
 
+interface Range { lo: Money; hi: Money; loNum: number; hiNum: number }
+
+function addTo<K>(map: Map<K, Set<number>>, key: K, party: number): void {
+  const set = map.get(key);
+  if (set) set.add(party); else map.set(key, new Set([party]));
+}
 
 class Indexes {
   readonly views: InvoiceView[];
-  /** Counterparties (party keys) by tax id, account, whole name and name word. */
-  readonly partiesByTax = new Map<string, Set<string>>();
-  readonly partiesByAccount = new Map<string, Set<string>>();
-  readonly partiesByName = new Map<string, Set<string>>();
-  readonly partiesByWord = new Map<string, Set<string>>();
+  /** Counterparties (party numbers) by tax id, account, whole name and name word, and by counterparty note. */
+  readonly partiesByTax = new Map<string, Set<number>>();
+  readonly partiesByAccount = new Map<string, Set<number>>();
+  readonly partiesByName = new Map<string, Set<number>>();
+  readonly partiesByWord = new Map<string, Set<number>>();
+  readonly partyOfNote = new Map<string, number>();
   readonly names = new Names();
-  readonly byKey = new Postings();
-  readonly byDigits = new Postings();
-  readonly byTail = new Postings();
-  readonly byDeletion = new Postings();
-  readonly byContract = new Postings();
-  /** Credit notes by the number of each invoice they refer to. */
-  readonly creditsFor = new Postings();
+  readonly keys = new Keys();
   /** By currency and direction, the outstanding amounts when the run starts. */
   readonly byAmount: AmountList[] = [];
-  /** Each counterparty's invoices. */
-  readonly byParty = new Map<string, number[]>();
-  /** Each party's, by currency and direction: the outstanding amount, and the total with VAT added or taken off. */
-  readonly partyAmounts = new Map<string, AmountList[]>();
-  /** Each party key's number, and per invoice: read for every candidate of every row, so in typed arrays. */
+  /** Each party key's number; per party number, its invoices, and by currency and direction the outstanding amount and the total with VAT added or taken off. */
   readonly partyNos = new Map<string, number>();
+  readonly byParty: number[][] = [];
+  readonly partyAmounts: AmountList[][] = [];
+  /** Per invoice: read for every candidate of every row, so in typed arrays. */
   readonly partyNo: Int32Array;
   readonly signs: Int8Array;
   /** The invoice names its counterparty by a note, by a tax id: a row naming another one contradicts it. */
   readonly hasNote: Uint8Array;
   readonly hasTax: Uint8Array;
+  /** Invoices alike in what the counterparty evidence reads (note, tax id, accounts, name) share a number: worked out once per row. */
+  readonly identity: Int32Array;
+  identities = 0;
+  /** The order of the invoices' ids, ties in score broken by it without comparing strings. */
+  readonly idRank: Int32Array;
+  readonly currencyNos = new Map<string, number>();
+  /** Per invoice, for the checks made before an invoice's view is read: its currency's and running part's numbers, its amounts as doubles. */
+  readonly currencyNo: Int32Array;
+  readonly tailNo: Int32Array;
+  readonly keyNo: Int32Array;
+  readonly digitsNo: Int32Array;
+  readonly contractNo: Int32Array;
+  readonly issuedDay: Int32Array;
+  readonly dueDay: Int32Array;
+  /** A credit note that refers to invoices (a cited number may be one of those). */
+  readonly refers: Uint8Array;
+  readonly outstandingNum: Float64Array;
+  readonly totalNum: Float64Array;
+  readonly vatNum: Float64Array;
 
   constructor(invoices: readonly OpenInvoice[]) {
-    this.views = invoices.map((inv, i) => viewInvoice(inv, i, this.names));
-    this.partyNo = new Int32Array(invoices.length);
-    this.signs = new Int8Array(invoices.length);
-    this.hasNote = new Uint8Array(invoices.length);
-    this.hasTax = new Uint8Array(invoices.length);
-    const addParty = (map: Map<string, Set<string>>, key: string, party: string) => {
-      if (!key) return;
-      const set = map.get(key);
-      if (set) set.add(party); else map.set(key, new Set([party]));
-    };
+    this.views = invoices.map((inv, i) => viewInvoice(inv, i, this.names, this.day));
+    const n = invoices.length;
+    this.partyNo = new Int32Array(n);
+    this.signs = new Int8Array(n);
+    this.hasNote = new Uint8Array(n);
+    this.hasTax = new Uint8Array(n);
+    this.identity = new Int32Array(n);
+    this.currencyNo = new Int32Array(n);
+    this.tailNo = new Int32Array(n);
+    this.keyNo = new Int32Array(n);
+    this.digitsNo = new Int32Array(n);
+    this.contractNo = new Int32Array(n);
+    this.issuedDay = new Int32Array(n);
+    this.dueDay = new Int32Array(n);
+    this.refers = new Uint8Array(n);
+    this.outstandingNum = Float64Array.from(invoices, (inv) => Number(inv.outstanding));
+    this.totalNum = Float64Array.from(invoices, (inv) => Number(inv.total));
+    this.vatNum = Float64Array.from(invoices, (inv) => Number(inv.vat ?? 0n));
+    const identities = new Map<string, number>();
     for (const v of this.views) {
       const i = v.idx;
       let no = this.partyNos.get(v.party);
-      if (no === undefined) this.partyNos.set(v.party, (no = this.partyNos.size));
+      if (no === undefined) {
+        this.partyNos.set(v.party, (no = this.partyNos.size));
+        this.byParty.push([]);
+        this.partyAmounts.push([]);
+      }
       this.partyNo[i] = no;
+      v.partyNo = no;
       this.signs[i] = v.sign;
       this.hasNote[i] = v.inv.counterparty ? 1 : 0;
       this.hasTax[i] = v.taxId ? 1 : 0;
-      addParty(this.partiesByTax, v.taxId, v.party);
-      for (const a of v.accounts) addParty(this.partiesByAccount, a, v.party);
-      addParty(this.partiesByName, v.name, v.party);
-      for (const w of v.nameWords) addParty(this.partiesByWord, w, v.party);
-      this.byKey.add(v.key, i);
-      if (v.inv.paymentReference) this.byKey.add(refKey(v.inv.paymentReference), i);
-      this.byDigits.add(v.digits, i);
-      this.byTail.add(v.tail, i);
-      if (v.digits.length >= 4) for (const d of deletions(v.digits)) this.byDeletion.add(d, i);
-      this.byContract.add(v.contractKey, i);
-      if (v.inv.type === 'credit_note') for (const n of v.inv.refersTo ?? []) this.creditsFor.add(refKey(n), i);
-      listFor(this.byAmount, v.inv.currency, v.sign).entries.push({ amount: v.inv.outstanding, idx: i });
-      const party = this.byParty.get(v.party);
-      if (party) party.push(i); else this.byParty.set(v.party, [i]);
-      let lists = this.partyAmounts.get(v.party);
-      if (!lists) this.partyAmounts.set(v.party, (lists = []));
-      const own = listFor(lists, v.inv.currency, v.sign).entries;
-      own.push({ amount: v.inv.outstanding, idx: i });
+      const who = `${v.inv.counterparty ?? ''}\u0001${v.taxId}\u0001${v.accounts.size === 0 ? '' : v.accounts.size === 1 ? v.accounts.values().next().value : [...v.accounts].sort().join(' ')}\u0001${v.name}`;
+      let id = identities.get(who);
+      if (id === undefined) identities.set(who, (id = identities.size));
+      this.identity[i] = id;
+      if (v.inv.counterparty && !this.partyOfNote.has(v.inv.counterparty)) this.partyOfNote.set(v.inv.counterparty, no);
+      if (v.taxId) addTo(this.partiesByTax, v.taxId, no);
+      for (const a of v.accounts) addTo(this.partiesByAccount, a, no);
+      if (v.name) addTo(this.partiesByName, v.name, no);
+      for (const w of v.nameWords) addTo(this.partiesByWord, w, no);
+      let cur = this.currencyNos.get(v.inv.currency);
+      if (cur === undefined) this.currencyNos.set(v.inv.currency, (cur = this.currencyNos.size));
+      this.currencyNo[i] = cur;
+      const keys = this.keys;
+      // Compared with every cited number by number: '' too, so that equal keys have equal numbers.
+      v.keyNo = keys.id(v.key);
+      v.digitsNo = keys.id(v.digits);
+      v.tailNo = keys.id(v.tail);
+      v.contractNo = v.contractKey ? keys.id(v.contractKey) : -1;
+      this.tailNo[i] = v.tailNo;
+      this.keyNo[i] = v.keyNo;
+      this.digitsNo[i] = v.digitsNo;
+      this.contractNo[i] = v.contractNo;
+      this.issuedDay[i] = v.issuedDay;
+      this.dueDay[i] = v.dueDay;
+      this.refers[i] = v.refersTo.size > 0 ? 1 : 0;
+      if (v.key) keys.addAt(keys.byKey, v.keyNo, i);
+      if (v.inv.paymentReference) keys.add(keys.byKey, refKey(v.inv.paymentReference), i);
+      if (v.digits) keys.addAt(keys.byDigits, v.digitsNo, i);
+      if (v.tail) keys.addAt(keys.byTail, v.tailNo, i);
+      const ds = v.digits;
+      // Each distinct one-digit-short variant (dropping either of two equal neighbours gives the same).
+      if (ds.length >= 4) for (let j = 0; j < ds.length; j++) if (j === 0 || ds.charCodeAt(j) !== ds.charCodeAt(j - 1)) keys.add(keys.shorter, ds.slice(0, j) + ds.slice(j + 1), i);
+      if (v.contractNo >= 0) keys.addAt(keys.byContract, v.contractNo, i);
+      if (v.inv.type === 'credit_note') for (const k of v.inv.refersTo ?? []) keys.add(keys.creditsFor, refKey(k), i);
+      const out = v.inv.outstanding, outNum = this.outstandingNum[i]!;
+      listFor(this.byAmount, v.inv.currency, v.sign).entries.push({ amount: out, num: outNum, idx: i });
+      this.byParty[no]!.push(i);
+      const own = listFor(this.partyAmounts[no]!, v.inv.currency, v.sign).entries;
+      own.push({ amount: out, num: outNum, idx: i });
       const vat = v.inv.vat ?? 0n;
       if (vat > 0n) {
-        own.push({ amount: v.inv.total + vat, idx: i });
-        own.push({ amount: v.inv.total - vat, idx: i });
+        own.push({ amount: v.inv.total + vat, num: Number(v.inv.total + vat), idx: i });
+        own.push({ amount: v.inv.total - vat, num: Number(v.inv.total - vat), idx: i });
       }
     }
-    const byAmount = (a: AmountEntry, b: AmountEntry) => (a.amount < b.amount ? -1 : a.amount > b.amount ? 1 : a.idx - b.idx);
-    for (const list of this.byAmount) list.entries.sort(byAmount);
-    for (const lists of this.partyAmounts.values()) for (const list of lists) list.entries.sort(byAmount);
+    this.identities = identities.size;
+    // Doubles keep the order of the amounts: only equal doubles need the exact comparison.
+    const byAmount = (a: AmountEntry, b: AmountEntry) => a.num - b.num || (a.amount < b.amount ? -1 : a.amount > b.amount ? 1 : a.idx - b.idx);
+    const sorted = (list: AmountList) => {
+      list.entries.sort(byAmount);
+      list.nums = Float64Array.from(list.entries, (e) => e.num);
+    };
+    for (const list of this.byAmount) sorted(list);
+    for (const lists of this.partyAmounts) for (const list of lists) sorted(list);
+    this.idRank = new Int32Array(n);
+    const byId = this.views.map((v) => v.idx).sort((a, b) => (invoices[a]!.id < invoices[b]!.id ? -1 : invoices[a]!.id > invoices[b]!.id ? 1 : 0));
+    for (let k = 0, rank = 0; k < byId.length; k++) {
+      // Equal ids share a rank: compared as equal, as the strings are.
+      if (k > 0 && invoices[byId[k]!]!.id !== invoices[byId[k - 1]!]!.id) rank = k;
+      this.idRank[byId[k]!] = rank;
+    }
   }
 
   private readonly days = new Map<string, number>();
-  day(date: string): number {
+  readonly day = (date: string): number => {
     let d = this.days.get(date);
     if (d === undefined) this.days.set(date, (d = dayOf(date)));
     return d;
-  }
+  };
 }
 
 // ---------------------------------------------------------------- rows
@@ -214,38 +327,38 @@ function bareTokens(text: string, lettersOnly: boolean): Cited[] {
 const PART_RE = /частичн|аванс|предоплат|доплат|остат|окончательн|\bчасть|part(?:ial)?\b|instal+ment|advance|balance|remaining|anzahlung|teilzahlung|restzahlung|abschlag/iu;
 
 function viewRow(row: BankRow, run: Run): RowView {
-  const { ix, rules, open, config } = run;
+  const { ix, rules } = run;
   const rowName = ix.names.of(row.counterpartyName);
   const sign = row.amount < 0n ? -1 : 1;
   const cited: Cited[] = [];
-  const keys = new Set<string>();
+  const keys: string[] = [];
   let citesInvoice = false;
   for (const r of referencesIn(row.text)) {
     const key = refKey(r.number);
-    if (keys.has(key)) continue;
-    keys.add(key);
+    if (keys.includes(key)) continue;
+    keys.push(key);
     cited.push(citedOf(r.kind, r.number));
     if (r.kind === 'invoice' || r.kind === 'act') citesInvoice = true;
   }
-  for (const t of [...bareTokens(row.text, false), ...bareTokens(row.reference ?? '', true)]) {
-    if (keys.has(t.key) || [...keys].some((k) => k.endsWith(t.key) || t.key.endsWith(k))) continue;
-    keys.add(t.key);
+  const bare = bareTokens(row.text, false);
+  if (row.reference) bare.push(...bareTokens(row.reference, true));
+  for (const t of bare) {
+    if (keys.some((k) => k.endsWith(t.key) || t.key.endsWith(k))) continue;
+    keys.push(t.key);
     cited.push(t);
   }
   // The counterparties whose invoices (of the row's direction, open or not) a cited number names exactly.
-  const hitParties = new Set<string>();
+  const hitParties = new Set<number>();
   const abs = sign < 0 ? -row.amount : row.amount;
+  const index = ix.keys;
   for (const c of cited) {
+    c.keyNo = index.get(c.key);
+    c.digitsNo = c.digits ? index.get(c.digits) : -1;
+    c.tailNo = c.tail ? index.get(c.tail) : -1;
     if (c.contract) continue;
-    for (const list of [ix.byKey.get(c.key), ix.byDigits.get(c.digits), ix.byTail.get(c.tail)]) {
-      if (list.length > POSTING_MAX) continue;
-      for (const i of list) {
-        const v = ix.views[i]!;
-        if (v.sign !== sign) continue;
-        hitParties.add(v.party);
-        if (open[i]! > 0n && (v.inv.currency !== row.currency || open[i]! >= abs - feeTolerance(open[i]!, config))) c.openParties.add(v.party);
-      }
-    }
+    hitsOf(postings(index.byKey, c.keyNo), c, sign, abs, hitParties, run);
+    hitsOf(postings(index.byDigits, c.digitsNo), c, sign, abs, hitParties, run);
+    hitsOf(postings(index.byTail, c.tailNo), c, sign, abs, hitParties, run);
   }
   const notes = new Set<string>();
   if (row.counterparty) notes.add(row.counterparty);
@@ -253,11 +366,13 @@ function viewRow(row: BankRow, run: Run): RowView {
   const taxId = idKey(row.counterpartyTaxId);
   const name = rowName.key;
   let ruleWhy: string | undefined;
-  for (const [map, key, what] of [[rules.byAccount, account, 'account'], [rules.byTaxId, taxId, 'tax id'], [rules.byName, name, 'name']] as const) {
-    const r = key ? map.get(key) : undefined;
-    if (r) {
-      notes.add(r.counterparty);
-      ruleWhy ??= `${r.origin === 'owner' ? 'your rule' : 'learned rule'}: payer ${what}`;
+  if (rules.any) {
+    for (const [map, key, what] of [[rules.byAccount, account, 'account'], [rules.byTaxId, taxId, 'tax id'], [rules.byName, name, 'name']] as const) {
+      const r = key ? map.get(key) : undefined;
+      if (r) {
+        notes.add(r.counterparty);
+        ruleWhy ??= `${r.origin === 'owner' ? 'your rule' : 'learned rule'}: payer ${what}`;
+      }
     }
   }
   return {
@@ -276,8 +391,22 @@ function viewRow(row: BankRow, run: Run): RowView {
     name,
     nameWords: rowName.words,
     ruleWhy,
-    converted: new Map(),
+    own: { amount: abs },
   };
+}
+
+/** The parties a cited number names exactly, and those of them with an open invoice the row could pay (in part). */
+function hitsOf(list: readonly number[], c: Cited, sign: number, abs: Money, hitParties: Set<number>, run: Run): void {
+  if (list.length > POSTING_MAX) return;
+  const ix = run.ix;
+  for (const i of list) {
+    if (ix.signs[i] !== sign) continue;
+    const party = ix.partyNo[i]!;
+    hitParties.add(party);
+    if (!run.isOpen[i]) continue;
+    c.namedOpen = withParty(c.namedOpen, party);
+    if (ix.currencyNo[i] !== run.rowCurrencyNo || couldTakeRow(i, abs, run)) c.openParties = withParty(c.openParties, party);
+  }
 }
 
 // ---------------------------------------------------------------- candidates
@@ -291,6 +420,8 @@ interface Option {
   refund: boolean;
   /** A part payment whose number is one typo from another open invoice of the counterparty: the amount cannot tell which. */
   typoNeighbour: boolean;
+  /** Named only by a typo reading of a number that is another open invoice of the same counterparty: a guess against the text. */
+  typoOfOpen: boolean;
   /** The one set of the counterparty's open invoices whose sum is the row's amount to the cent. */
   soleSum: boolean;
   score: number;
@@ -302,31 +433,170 @@ interface Option {
   set?: 'together' | 'sum of';
 }
 
-/** What one run of the matcher holds while it takes the rows in turn. */
-interface Run {
-  ix: Indexes;
-  rules: Rules;
-  config: MatchConfig;
+const CP_LEVELS: readonly CpLevel[] = ['strong', 'name', 'weak', 'none', 'conflict'];
+
+/**
+ * What one run of the matcher holds while it takes the rows in turn, and the candidate search of the row
+ * in turn (methods, not closures made per row).
+ */
+class Run {
+  readonly rules: Rules;
   /** What is still open on each invoice, and whether anything is. */
-  open: Money[];
-  isOpen: Uint8Array;
-  /** Invoices whose open amount changed in this run, by party: the amount index no longer finds them. */
-  touched: Map<string, Set<number>>;
+  readonly open: Money[];
+  readonly isOpen: Uint8Array;
+  /** The open amounts as doubles, for the amount check's fast path (exact below 2^53, see `fastAmountLevel`). */
+  readonly openNum: Float64Array;
+  /** Invoices whose open amount changed in this run, by party number: the amount index no longer finds them. */
+  readonly touched = new Map<number, Set<number>>();
   /**
    * Per invoice, the turn of the row that last took it as a candidate, and that last found it by a cited
    * number: membership for the row in turn without a set to build and clear.
    */
-  seenAt: Int32Array;
-  citedAt: Int32Array;
+  readonly seenAt: Int32Array;
+  readonly citedAt: Int32Array;
   /** Found by a cited number itself (not a typo of it): may be named exactly. */
-  sameAt: Int32Array;
-  /** Per party number: a party the row names by its note, tax id or account. */
-  strongAt: Int32Array;
-  turn: number;
+  readonly sameAt: Int32Array;
+  /** Per party number: a party the row names by its note, tax id or account; a party taken as the row's. */
+  readonly strongAt: Int32Array;
+  readonly partyAt: Int32Array;
+  /** Per invoice identity: the counterparty evidence for the row in turn. */
+  readonly cpAt: Int32Array;
+  readonly cpLevel: Uint8Array;
+  turn = 0;
   /** An option scoring below this is neither shown nor changes what is matched: not worth scoring. */
-  negligible: number;
+  readonly negligible: number;
   /** Whether an invoice whose counterparty the row rules out is negligible unless the row cites its own number. */
-  othersNegligible: boolean;
+  readonly othersNegligible: boolean;
+
+  readonly feeMaxNum: number;
+  readonly feePpmNum: number;
+
+  // The row in turn.
+  rowCurrencyNo = -1;
+  /** The row's amount as a double. */
+  rowNum = 0;
+  pool: number[] = [];
+  /** A cited number too common to follow may still be some candidate's own: then none is known not to be. */
+  sameUnknown = false;
+  skipRuledOut = false;
+  rowNotes = false;
+  rowTax = false;
+  rowSign = 1;
+  /** The row's one number (besides contract numbers), when typo neighbours of it may be refused unscored (see `refusedTypo`). */
+  loneCited: Cited | undefined;
+  /** Where the row's amount falls in each currency (null: no rate). */
+  readonly ranges = new Map<string, Range | null>();
+
+  constructor(readonly ix: Indexes, rules: readonly MatchRule[], readonly config: MatchConfig, invoices: readonly OpenInvoice[]) {
+    this.rules = resolveRules(rules);
+    this.open = invoices.map((i) => i.outstanding);
+    this.isOpen = Uint8Array.from(invoices, (i) => (i.outstanding > 0n ? 1 : 0));
+    this.openNum = Float64Array.from(invoices, (i) => Number(i.outstanding));
+    this.feeMaxNum = Number(config.feeMax);
+    this.feePpmNum = Number(ppm(config.feeFraction));
+    const n = invoices.length;
+    this.seenAt = new Int32Array(n);
+    this.citedAt = new Int32Array(n);
+    this.sameAt = new Int32Array(n);
+    this.strongAt = new Int32Array(ix.byParty.length);
+    this.partyAt = new Int32Array(ix.byParty.length);
+    this.cpAt = new Int32Array(ix.identities);
+    this.cpLevel = new Uint8Array(ix.identities);
+    const floor = Math.max(config.low / 2, 0.05);
+    // Below the review floor and the low threshold it is not shown; below `high - margin` it cannot hold back the best.
+    this.negligible = Math.min(floor, config.low, config.high - config.margin);
+    this.othersNegligible = scoreCeiling('conflict', false) < this.negligible;
+  }
+
+  consider(idx: number): void {
+    if (this.seenAt[idx] === this.turn) return;
+    this.seenAt[idx] = this.turn;
+    if (this.isOpen[idx]) this.pool.push(idx);
+  }
+
+  follow(list: readonly number[], same: boolean): void {
+    if (list.length > POSTING_MAX) {
+      if (same) this.sameUnknown = true;
+      return;
+    }
+    const turn = this.turn;
+    for (const i of list) {
+      this.consider(i);
+      this.citedAt[i] = turn;
+      if (same) this.sameAt[i] = turn;
+    }
+  }
+
+  followTypos(list: readonly number[]): void {
+    if (list.length > POSTING_MAX) return;
+    const turn = this.turn;
+    const lone = this.loneCited;
+    for (const i of list) {
+      if (this.skipRuledOut && this.sameAt[i] !== turn && this.ruledOut(i)) continue;
+      if (lone && this.seenAt[i] !== turn && this.refusedTypo(i, lone)) continue;
+      this.consider(i);
+      this.citedAt[i] = turn;
+    }
+  }
+
+  /**
+   * A typo neighbour of the row's one number, of a party that number names an open invoice of (so the
+   * typo reading is refused, and the text contradicts it), whose amount does not fit: it scores nothing
+   * and no other option depends on it, so it is not taken. Its running part is checked, the one relation
+   * to the number left (the same number, a credit note's invoice: found before, so already seen).
+   */
+  refusedTypo(i: number, c: Cited): boolean {
+    const ix = this.ix;
+    if (ix.signs[i] !== this.rowSign || !c.openParties.has(ix.partyNo[i]!) || (c.tail !== '' && ix.tailNo[i] === c.tailNo)) return false;
+    const amount = fastAmountLevel(i, this);
+    return amount === 'partial' || amount === 'over';
+  }
+
+  /** An invoice of a counterparty the row's note or tax id rules out: its counterparty evidence is a conflict. */
+  ruledOut(idx: number): boolean {
+    const ix = this.ix;
+    return this.strongAt[ix.partyNo[idx]!] !== this.turn && ((this.rowNotes && ix.hasNote[idx] === 1) || (this.rowTax && ix.hasTax[idx] === 1));
+  }
+
+  addParty(p: number, parties: number[]): void {
+    if (this.partyAt[p] === this.turn) return;
+    this.partyAt[p] = this.turn;
+    parties.push(p);
+  }
+
+  /** The invoices of the lists (the row's direction) whose amount lies around the row's, with its tolerance twice over: fees and VAT variants are checked when scored. */
+  byAmount(r: RowView, lists: readonly AmountList[], max: number): void {
+    for (const list of lists) {
+      if (list.sign !== r.sign) continue;
+      let g = this.ranges.get(list.currency);
+      if (g === undefined) {
+        const conv = rowAmountIn(r, list.currency, this.config);
+        const tol = !conv ? 0n : conv.rate ? fxTolerance(conv.amount, this.config) : feeTolerance(conv.amount, this.config);
+        const lo = conv ? conv.amount - tol - tol : 0n, hi = conv ? conv.amount + tol + tol : 0n;
+        this.ranges.set(list.currency, (g = conv ? { lo, hi, loNum: Number(lo), hiNum: Number(hi) } : null));
+      }
+      if (!g) continue;
+      const { entries, nums } = list;
+      let taken = 0;
+      for (let k = firstAtLeast(nums, g.loNum); k < nums.length && nums[k]! <= g.hiNum && taken < max; k++) {
+        // Equal as doubles at a boundary: the exact amounts decide.
+        if (nums[k] === g.loNum && entries[k]!.amount < g.lo) continue;
+        if (nums[k] === g.hiNum && entries[k]!.amount > g.hi) break;
+        taken++;
+        this.consider(entries[k]!.idx);
+      }
+    }
+  }
+
+  /** The counterparty evidence, once per row and invoice identity. */
+  cpOf(r: RowView, idx: number): CpLevel {
+    const id = this.ix.identity[idx]!;
+    if (this.cpAt[id] === this.turn) return CP_LEVELS[this.cpLevel[id]!]!;
+    const cp = cpEvidence(r, this.ix.views[idx]!);
+    this.cpAt[id] = this.turn;
+    this.cpLevel[id] = CP_LEVELS.indexOf(cp);
+    return cp;
+  }
 }
 
 const CP_RANK: Record<CpLevel, number> = { strong: 4, name: 3, weak: 2, none: 1, conflict: 0 };
@@ -346,23 +616,7 @@ export function match(rows: readonly BankRow[], invoices: readonly OpenInvoice[]
     } };
   }
   const floor = Math.max(config.low / 2, 0.05);
-  // Below the review floor and the low threshold it is not shown; below `high - margin` it cannot hold back the best.
-  const negligible = Math.min(floor, config.low, config.high - config.margin);
-  const run: Run = {
-    ix,
-    rules: resolveRules(rules),
-    config,
-    open: invoices.map((i) => i.outstanding),
-    isOpen: Uint8Array.from(invoices, (i) => (i.outstanding > 0n ? 1 : 0)),
-    touched: new Map(),
-    seenAt: new Int32Array(invoices.length),
-    citedAt: new Int32Array(invoices.length),
-    sameAt: new Int32Array(invoices.length),
-    strongAt: new Int32Array(ix.partyNos.size),
-    turn: 0,
-    negligible,
-    othersNegligible: scoreCeiling('conflict', false) < negligible,
-  };
+  const run = new Run(ix, rules, config, invoices);
   const { open, touched } = run;
   const result: MatchResult = { auto: [], review: [], unmatchedRows: [] };
 
@@ -370,12 +624,25 @@ export function match(rows: readonly BankRow[], invoices: readonly OpenInvoice[]
     const x = rows[a]!, y = rows[b]!;
     return x.date < y.date ? -1 : x.date > y.date ? 1 : x.key < y.key ? -1 : x.key > y.key ? 1 : x.ledger < y.ledger ? -1 : x.ledger > y.ledger ? 1 : a - b;
   });
+  const rank = ix.idRank;
+  /** Ties in score: by the invoices' ids, so the order never depends on the order of the input. */
+  const byScore = (a: Option, b: Option): number => {
+    if (b.score !== a.score) return b.score - a.score;
+    for (let k = 0; k < a.members.length && k < b.members.length; k++) {
+      const x = rank[a.members[k]!]!, y = rank[b.members[k]!]!;
+      if (x !== y) return x - y;
+    }
+    return a.members.length - b.members.length;
+  };
 
   for (const ri of order) {
     const row = rows[ri]!;
+    run.turn++;
+    run.rowCurrencyNo = ix.currencyNos.get(row.currency) ?? -1;
+    run.rowNum = Number(row.amount < 0n ? -row.amount : row.amount);
     const r = viewRow(row, run);
     const options = candidatesFor(r, run);
-    options.sort((a, b) => b.score - a.score || compareIds(a, b, ix));
+    options.sort(byScore);
     const best = options[0];
     const lead = best ? best.score - (options[1]?.score ?? 0) : 0;
     if (best && best.score >= config.high && lead >= config.margin - 1e-9 && autoAllowed(best)) {
@@ -384,9 +651,10 @@ export function match(rows: readonly BankRow[], invoices: readonly OpenInvoice[]
         const idx = best.members[k]!;
         const amount = best.amounts[k]!;
         open[idx] = open[idx]! - amount;
+        run.openNum[idx] = Number(open[idx]!);
         run.isOpen[idx] = open[idx]! > 0n ? 1 : 0;
         // Its amount is no longer the one the amount index holds: looked at whenever its counterparty is, while open.
-        const party = ix.views[idx]!.party;
+        const party = ix.partyNo[idx]!;
         const t = touched.get(party);
         if (run.isOpen[idx]) {
           if (t) t.add(idx); else touched.set(party, new Set([idx]));
@@ -407,15 +675,6 @@ export function match(rows: readonly BankRow[], invoices: readonly OpenInvoice[]
   return result;
 }
 
-/** Ties in score: by the invoices' ids, so the order never depends on the order of the input. */
-function compareIds(a: Option, b: Option, ix: Indexes): number {
-  for (let k = 0; k < a.members.length && k < b.members.length; k++) {
-    const x = ix.views[a.members[k]!]!.inv.id, y = ix.views[b.members[k]!]!.inv.id;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.members.length - b.members.length;
-}
-
 /**
  * What may be matched without asking, whatever the score: a refund never; several invoices only when the
  * text names each of them; a number one typo away only with the amount exact (or its VAT or currency
@@ -428,109 +687,90 @@ function autoAllowed(o: Option): boolean {
   const { ref, cp, amount, date } = o.levels;
   if (o.refund || cp === 'conflict' || ref === 'conflict') return false;
   if (o.members.length > 1) return (o.allNamed && AMOUNT_MATCHES.has(amount)) || (o.soleSum && ref === 'none' && cp === 'strong' && date === 'in' && amount === 'exact' && o.unique);
-  if (ref === 'fuzzy') return cp === 'strong' && (amount === 'exact' || amount === 'vat' || amount === 'fx');
+  if (ref === 'fuzzy') return !o.typoOfOpen && cp === 'strong' && (amount === 'exact' || amount === 'vat' || amount === 'fx');
   if (REF_NAMES.has(ref)) return AMOUNT_MATCHES.has(amount) || (amount === 'partial' && ref === 'exact' && cp === 'strong' && !o.typoNeighbour);
   return cp === 'strong' && date === 'in' && o.unique && AMOUNT_MATCHES.has(amount);
 }
 
 function candidatesFor(r: RowView, run: Run): Option[] {
   const { ix, open, config, rules } = run;
-  const turn = ++run.turn;
-  const pool: number[] = [];
-  const consider = (idx: number) => {
-    if (run.seenAt[idx] === turn) return;
-    run.seenAt[idx] = turn;
-    if (run.isOpen[idx]) pool.push(idx);
-  };
-  // A cited number too common to follow may still be some candidate's own: then none is known not to be.
-  let sameUnknown = false;
-  const follow = (list: readonly number[], same = false) => {
-    if (list.length > POSTING_MAX) {
-      sameUnknown ||= same;
-      return;
-    }
-    for (const i of list) {
-      consider(i);
-      run.citedAt[i] = turn;
-      if (same) run.sameAt[i] = turn;
-    }
-  };
+  const turn = run.turn;
+  const pool: number[] = (run.pool = []);
+  run.sameUnknown = false;
+  run.ranges.clear();
 
   // Who the counterparty is: the parties the row names by note, tax id or account; else by name.
-  const parties = new Set<string>();
-  for (const n of r.notes) if (ix.byParty.has(`note:${n}`)) parties.add(`note:${n}`);
-  for (const p of ix.partiesByTax.get(r.taxId) ?? []) parties.add(p);
-  for (const p of ix.partiesByAccount.get(r.account) ?? []) parties.add(p);
-  const strongCp = parties.size > 0;
-  for (const p of parties) run.strongAt[ix.partyNos.get(p)!] = turn;
-  if (!strongCp) {
-    const byName = ix.partiesByName.get(r.name);
-    if (byName) for (const p of byName) parties.add(p);
-    else for (const w of r.nameWords) { const l = ix.partiesByWord.get(w); if (l && l.size <= NAME_WORD_MAX) for (const p of l) parties.add(p); }
+  const parties: number[] = [];
+  for (const n of r.notes) {
+    const p = ix.partyOfNote.get(n);
+    if (p !== undefined) run.addParty(p, parties);
   }
-  const rowNotes = r.notes.size > 0, rowTax = r.taxId !== '';
-  /** An invoice of a counterparty the row's note or tax id rules out: its counterparty evidence is a conflict. */
-  const ruledOut = (idx: number) => run.strongAt[ix.partyNo[idx]!] !== turn && ((rowNotes && ix.hasNote[idx] === 1) || (rowTax && ix.hasTax[idx] === 1));
+  const byTax = r.taxId ? ix.partiesByTax.get(r.taxId) : undefined;
+  if (byTax) for (const p of byTax) run.addParty(p, parties);
+  const byAccount = r.account ? ix.partiesByAccount.get(r.account) : undefined;
+  if (byAccount) for (const p of byAccount) run.addParty(p, parties);
+  const strongCp = parties.length > 0;
+  for (const p of parties) run.strongAt[p] = turn;
+  if (!strongCp) {
+    const byName = r.name ? ix.partiesByName.get(r.name) : undefined;
+    if (byName) for (const p of byName) run.addParty(p, parties);
+    else for (const w of r.nameWords) { const l = ix.partiesByWord.get(w); if (l && l.size <= NAME_WORD_MAX) for (const p of l) run.addParty(p, parties); }
+  }
+  run.rowNotes = r.notes.size > 0;
+  run.rowTax = r.taxId !== '';
 
   // By the numbers the text cites, then their one-typo neighbours. The neighbours are many (a typo of a
   // number of the business's own series is another customer's number): those ruled out and not cited
   // by their own number could not score enough to be shown, and are not taken.
+  const keys = ix.keys;
   for (const c of r.cited) {
     if (c.contract) {
-      follow(ix.byContract.get(c.key));
+      run.follow(postings(keys.byContract, c.keyNo), false);
       continue;
     }
-    follow(ix.byKey.get(c.key), true);
-    follow(ix.byDigits.get(c.digits), true);
-    follow(ix.byTail.get(c.tail));
-    for (const n of ix.creditsFor.get(c.key)) {
-      consider(n);
+    run.follow(postings(keys.byKey, c.keyNo), true);
+    run.follow(postings(keys.byDigits, c.digitsNo), true);
+    run.follow(postings(keys.byTail, c.tailNo), false);
+    for (const n of postings(keys.creditsFor, c.keyNo)) {
+      run.consider(n);
       run.citedAt[n] = turn;
     }
   }
-  const skipRuledOut = run.othersNegligible && !sameUnknown;
-  const followTypos = (list: readonly number[]) => {
-    if (list.length > POSTING_MAX) return;
-    for (const i of list) {
-      if (skipRuledOut && run.sameAt[i] !== turn && ruledOut(i)) continue;
-      consider(i);
-      run.citedAt[i] = turn;
-    }
-  };
+  const sameUnknown = run.sameUnknown;
+  run.skipRuledOut = run.othersNegligible && !sameUnknown;
+  run.rowSign = r.sign;
+  run.loneCited = undefined;
+  if (!sameUnknown && run.negligible > 0) {
+    // An option with a contradicted reference and an amount that does not fit scores at most this.
+    const most = scoreOfLevels('conflict', 'strong', 'partial', 'in', false, r.saysPart);
+    const numbers = r.cited.filter((c) => !c.contract);
+    if (numbers.length === 1 && most < run.negligible) run.loneCited = numbers[0];
+  }
   for (const c of r.cited) {
     if (c.contract || c.digits.length < 4) continue;
-    followTypos(ix.byDeletion.get(c.digits));
-    for (const d of deletions(c.digits)) {
-      followTypos(ix.byDigits.get(d));
-      followTypos(ix.byDeletion.get(d));
+    run.followTypos(postings(keys.shorter, c.digitsNo));
+    const ds = c.digits;
+    for (let j = 0; j < ds.length; j++) {
+      if (j > 0 && ds.charCodeAt(j) === ds.charCodeAt(j - 1)) continue;
+      const id = keys.get(ds.slice(0, j) + ds.slice(j + 1));
+      if (id < 0) continue;
+      run.followTypos(keys.byDigits[id]!);
+      run.followTypos(keys.shorter[id]!);
     }
   }
 
-  /** Where the row's amount falls in a currency, with its tolerance (twice over: fees and VAT variants are checked when scored). */
-  const ranges = new Map<string, { lo: Money; hi: Money } | null>();
-  const byAmount = (lists: readonly AmountList[], max: number) => {
-    for (const list of lists) {
-      if (list.sign !== r.sign) continue;
-      let g = ranges.get(list.currency);
-      if (g === undefined) {
-        const conv = rowAmountIn(r, list.currency, config);
-        const tol = !conv ? 0n : conv.rate ? fxTolerance(conv.amount, config) : feeTolerance(conv.amount, config);
-        ranges.set(list.currency, (g = conv ? { lo: conv.amount - tol - tol, hi: conv.amount + tol + tol } : null));
-      }
-      if (g) for (const i of inRange(list.entries, g.lo, g.hi, max)) consider(i);
-    }
-  };
   for (const p of parties) {
-    const list = ix.byParty.get(p) ?? [];
-    if (list.length <= CP_SCAN_ALL) for (const i of list) consider(i);
+    const list = ix.byParty[p]!;
+    if (list.length <= CP_SCAN_ALL) for (const i of list) run.consider(i);
     else {
-      byAmount(ix.partyAmounts.get(p) ?? [], POSTING_MAX);
-      for (const i of run.touched.get(p) ?? []) consider(i);
+      run.byAmount(r, ix.partyAmounts[p]!, POSTING_MAX);
+      const t = run.touched.get(p);
+      if (t) for (const i of t) run.consider(i);
     }
   }
 
   // By amount, when nothing says who the counterparty is.
-  if (!strongCp) byAmount(ix.byAmount, 50);
+  if (!strongCp) run.byAmount(r, ix.byAmount, 50);
 
   // Single invoices.
   const options: Option[] = [];
@@ -539,12 +779,13 @@ function candidatesFor(r: RowView, run: Run): Option[] {
     const refund = ix.signs[idx] !== r.sign;
     // The other direction only as a refund the text names (money back on an invoice).
     if (refund && !(r.refund && run.citedAt[idx] === turn)) continue;
-    // Set aside unscored what could not score enough to be shown.
-    const v = ix.views[idx]!;
-    const cp = ruledOut(idx) ? 'conflict' : cpEvidence(r, v);
+    // Set aside unscored what could not score enough to be shown, and then what the numbers alone show
+    // could change nothing (before the invoice's view is read: most candidates end there).
+    const cp = run.ruledOut(idx) ? 'conflict' : run.cpOf(r, idx);
     if (scoreCeiling(cp, sameUnknown || run.sameAt[idx] === turn) < run.negligible) continue;
-    const o = single(r, v, cp, open[idx]!, config, refund);
-    if (o.levels.ref === 'conflict' && cp === 'conflict') continue;
+    if (!refund && negligibleAt(r, idx, cp, run)) continue;
+    const o = single(r, ix.views[idx]!, cp, open[idx]!, run, refund);
+    if (!o) continue;
     options.push(o);
     if (!refund && cp !== 'conflict') singles.push(o);
   }
@@ -582,9 +823,9 @@ function candidatesFor(r: RowView, run: Run): Option[] {
 
   // Several invoices found by their sum: only when no single invoice has the amount (bounded search).
   const anyFits = options.some((o) => AMOUNT_MATCHES.has(o.levels.amount) && o.levels.cp !== 'conflict');
-  if (!anyFits && parties.size > 0 && parties.size <= 3) {
+  if (!anyFits && parties.length > 0 && parties.length <= 3) {
     const cpPool: number[] = [];
-    for (const p of parties) for (const idx of ix.byParty.get(p) ?? []) if (open[idx]! > 0n && ix.views[idx]!.sign === r.sign) cpPool.push(idx);
+    for (const p of parties) for (const idx of ix.byParty[p]!) if (open[idx]! > 0n && ix.views[idx]!.sign === r.sign) cpPool.push(idx);
     if (cpPool.length >= 2) {
       const found = sumSearch(r, cpPool, run);
       for (const members of found) {
@@ -612,6 +853,18 @@ function candidatesFor(r: RowView, run: Run): Option[] {
       for (const o of fitting) if (!REF_NAMES.has(o.levels.ref)) o.notes.push(`same amount as ${fitting.length - 1} other open invoice${fitting.length > 2 ? 's' : ''}`);
     }
   }
+  // A typo reading of a number that is itself an open invoice of the counterparty, in a text naming
+  // several (so that one may be paid together with the others), is a guess against the text: asked.
+  const numbers = r.cited.reduce((n, c) => (c.contract ? n : n + 1), 0);
+  for (const o of singles) {
+    if (o.levels.ref !== 'fuzzy' || numbers < 2) continue;
+    const v = ix.views[o.members[0]!]!;
+    const by = r.cited.filter((c) => citedLevel(c, v) === 'fuzzy');
+    if (by.every((c) => c.namedOpen.has(v.partyNo))) {
+      o.typoOfOpen = true;
+      o.notes.push(`${by.map((c) => c.raw).join(', ')} is another open invoice of theirs`);
+    }
+  }
   // A part payment has no amount to check its number against: when the number could be another open
   // invoice's of theirs with a digit dropped or two swapped, and this row could pay that one too (issued
   // by then, open for at least as much), it is asked.
@@ -619,10 +872,13 @@ function candidatesFor(r: RowView, run: Run): Option[] {
     if (o.levels.amount !== 'partial' || o.levels.ref !== 'exact') continue;
     const v = ix.views[o.members[0]!]!;
     const cited = r.cited.filter((c) => citedLevel(c, v) === 'exact');
-    for (const u of ix.byParty.get(v.party) ?? []) {
+    for (const u of ix.byParty[v.partyNo]!) {
       const w = ix.views[u]!;
       if (u === v.idx || w.sign !== r.sign || w.issuedDay > r.day + 7 || w.inv.currency !== v.inv.currency) continue;
-      if (open[u]! < o.amounts[0]! - feeTolerance(open[u]!, config)) continue;
+      // Open for at least as much, or as much with its VAT added (a total that left VAT out).
+      const vat = w.inv.vat ?? 0n;
+      const withVat = vat > 0n && open[u] === w.inv.outstanding && open[u] === w.inv.total ? open[u]! + vat : 0n;
+      if (open[u]! < o.amounts[0]! - feeTolerance(open[u]!, config) && !(withVat > 0n && withVat >= o.amounts[0]! - feeTolerance(withVat, config))) continue;
       if (cited.some((c) => (c.digits.length >= 3 && (slipOf(c.digits, w.digits) || slipOf(c.digits, w.tail))) || slipOf(c.key, w.key))) {
         o.typoNeighbour = true;
         o.notes.push(`one typo from ${w.inv.number}, also open`);
@@ -646,26 +902,122 @@ function candidatesFor(r: RowView, run: Run): Option[] {
 /** The open credit notes of the invoice's counterparty that refer to it. */
 function openCreditsOf(idx: number, r: RowView, run: Run): number[] {
   const v = run.ix.views[idx]!;
-  return run.ix.creditsFor.get(v.key).filter((c) => run.open[c]! > 0n && run.ix.views[c]!.sign === -r.sign && run.ix.views[c]!.party === v.party);
+  return postings(run.ix.keys.creditsFor, v.keyNo).filter((c) => run.open[c]! > 0n && run.ix.views[c]!.sign === -r.sign && run.ix.partyNo[c] === v.partyNo);
 }
 
-function single(r: RowView, v: InvoiceView, cp: CpLevel, open: Money, config: MatchConfig, refund: boolean): Option {
+/**
+ * One invoice as an option; undefined where it could change nothing: not the refund the text names, an
+ * amount that does not fit (so no other option's uniqueness depends on it), no number naming it (so it
+ * is in no set the text names), and a score below what is shown or holds back the best.
+ */
+function single(r: RowView, v: InvoiceView, cp: CpLevel, open: Money, run: Run, refund: boolean): Option | undefined {
+  const config = run.config;
   const target = refund ? v.inv.total : open;
-  const ref = refEvidence(r, v).level;
-  const amount = amountEvidence(r, v, target, config);
+  const ref = refLevel(r, v);
+  if (ref === 'conflict' && cp === 'conflict') return undefined;
+  const amount = (refund ? undefined : fastAmountLevel(v.idx, run)) ?? amountLevel(r, v, target, config);
+  const date = dateLevel(r, v, config);
+  if (!refund && !AMOUNT_MATCHES.has(amount) && REF_RANK[ref] <= REF_RANK.fuzzy && scoreOfLevels(ref, cp, amount, date, false, r.saysPart) < run.negligible) return undefined;
   return {
     members: [v.idx],
-    amounts: [refund ? r.abs : amount.allocation],
-    levels: { ref, cp, amount: amount.level, date: dateEvidence(r, v, config).level },
+    amounts: [refund ? r.abs : allocationFor(amount, r, v.inv.currency, target, config)],
+    levels: { ref, cp, amount, date },
     allNamed: REF_NAMES.has(ref),
     refund,
     typoNeighbour: false,
+    typoOfOpen: false,
     soleSum: false,
     score: 0,
     unique: false,
     notes: [],
     target,
   };
+}
+
+const SAFE = 2 ** 53;
+
+/** The set with the party added: the shared empty one replaced by a set of the number's own. */
+function withParty(set: ReadonlySet<number>, party: number): ReadonlySet<number> {
+  if (set === NO_PARTIES) return new Set([party]);
+  (set as Set<number>).add(party);
+  return set;
+}
+
+/** Whether the invoice is open for at least the row's amount, fees aside: in doubles where exact, else in BigInt. */
+function couldTakeRow(i: number, abs: Money, run: Run): boolean {
+  const o = run.openNum[i]!, a = run.rowNum;
+  if (o >= 0 && o < SAFE / 2 && a >= 0 && a < SAFE && run.feePpmNum <= 1e6 && run.feeMaxNum >= 0 && run.feeMaxNum < SAFE) return o + feeTolNum(o, run) >= a;
+  const open = run.open[i]!;
+  return open >= abs - feeTolerance(open, run.config);
+}
+
+/** `feeTolerance` in doubles, exact for an integer `t` in [0, 2^53): the fraction's floor split so that no product passes 2^53. */
+function feeTolNum(t: number, run: Run): number {
+  let q = Math.floor(t / 1e6);
+  let rem = t - q * 1e6;
+  if (rem < 0) { q -= 1; rem += 1e6; } else if (rem >= 1e6) { q += 1; rem -= 1e6; }
+  const byFraction = q * run.feePpmNum + Math.floor((rem * run.feePpmNum) / 1e6);
+  return byFraction < run.feeMaxNum ? byFraction : run.feeMaxNum;
+}
+
+/** Whether `a` is within fees of `t`, in doubles: exact for integers in [0, 2^53) (the fraction's floor split so that no product passes 2^53). */
+function withinFeesNum(a: number, t: number, run: Run): boolean {
+  const d = a > t ? a - t : t - a;
+  if (d > run.feeMaxNum) return false;
+  let q = Math.floor(t / 1e6);
+  let rem = t - q * 1e6;
+  if (rem < 0) { q -= 1; rem += 1e6; } else if (rem >= 1e6) { q += 1; rem -= 1e6; }
+  return d <= q * run.feePpmNum + Math.floor((rem * run.feePpmNum) / 1e6);
+}
+
+/**
+ * `amountLevel` for an invoice in the row's own currency, in doubles, without reading a BigInt: every
+ * amount a non-negative integer below 2^53, where doubles are exact; undefined elsewhere (the exact path decides).
+ */
+function fastAmountLevel(idx: number, run: Run): AmountLevel | undefined {
+  const ix = run.ix;
+  if (ix.currencyNo[idx] !== run.rowCurrencyNo || run.feePpmNum > 1e6 || !(run.feeMaxNum >= 0 && run.feeMaxNum < SAFE)) return undefined;
+  const a = run.rowNum, t = run.openNum[idx]!;
+  if (!(a >= 0 && a < SAFE && t >= 0 && t < SAFE)) return undefined;
+  if (a === t) return 'exact';
+  if (withinFeesNum(a, t, run)) return 'fee';
+  const vat = ix.vatNum[idx]!;
+  if (vat > 0 && t === ix.outstandingNum[idx] && t === ix.totalNum[idx]) {
+    const up = t + vat, down = t - vat;
+    if (!(up < SAFE && down >= 0)) return undefined;
+    if (withinFeesNum(a, up, run) || withinFeesNum(a, down, run)) return 'vat';
+  }
+  return a < t ? 'partial' : 'over';
+}
+
+/**
+ * Whether an invoice is an option that could change nothing (see `single`), from the index's numbers
+ * alone: its amount does not fit, no cited number is its own, its running part or its credit note's
+ * invoice, and even read as a typo of one it would score below what counts. False where unsure.
+ */
+function negligibleAt(r: RowView, idx: number, cp: CpLevel, run: Run): boolean {
+  const amount = fastAmountLevel(idx, run);
+  if (amount === undefined || AMOUNT_MATCHES.has(amount)) return false;
+  const ix = run.ix;
+  if (ix.refers[idx]) return false;
+  const party = ix.partyNo[idx]!, keyNo = ix.keyNo[idx]!, digitsNo = ix.digitsNo[idx]!, tailNo = ix.tailNo[idx]!, contractNo = ix.contractNo[idx]!;
+  let best: RefLevel = 'none';
+  let typo = false;
+  for (const c of r.cited) {
+    if (c.contract) {
+      if (contractNo >= 0 && c.keyNo === contractNo) best = 'contract';
+      continue;
+    }
+    // As `citedLevel`, but for its typo check: only whether it could be one.
+    if (c.keyNo === keyNo || (c.digits !== '' && c.digitsNo === digitsNo) || (c.tail !== '' && c.tailNo === tailNo)) return false;
+    if (c.digits.length >= 3 && !c.openParties.has(party)) typo = true;
+    if (contractNo >= 0 && c.keyNo === contractNo) best = 'contract';
+  }
+  const ref: RefLevel = typo ? 'fuzzy' : r.citesInvoice || r.hitParties.has(party) ? 'conflict' : best;
+  const day = r.day, issued = ix.issuedDay[idx]!, due = ix.dueDay[idx]!;
+  const late = day - due - run.config.windowDays;
+  const date: DateLevel = day < issued - 7 ? (issued - day > 30 ? 'far' : 'early') : late > 0 ? (late > 2 * run.config.windowDays ? 'far' : 'late') : 'in';
+  return scoreOfLevels(ref, cp, amount, date, false, r.saysPart) < run.negligible;
 }
 
 /** A set of invoices (credit notes counting against them) paid by one row, when their sum fits the row's amount. */
@@ -688,11 +1040,20 @@ function setOption(r: RowView, members: number[], run: Run, how: 'together' | 's
   } else if (d === 0n) amount = 'exact';
   else if (ad <= feeTolerance(sum, config)) amount = 'fee';
   else return undefined;
+  // A member the sum fits without (a small invoice inside the rate's tolerance, or the fees of a sum that
+  // is not exact) is not shown by the amount to be paid: the set is no reading of the row. An exact sum
+  // is kept: its small member is what makes it exact.
+  if (amount !== 'exact') for (const v of views) {
+    const rest = sum - (v.sign === r.sign ? open[v.idx]! : -open[v.idx]!);
+    if (rest <= 0n) continue;
+    const e = conv.amount - rest < 0n ? rest - conv.amount : conv.amount - rest;
+    if (e <= (conv.rate ? fxTolerance(rest, config) : feeTolerance(rest, config))) return undefined;
+  }
 
   const paying = views.filter((v) => v.sign === r.sign);
   // A credit note counts against the invoice it corrects, not against any other.
   if (views.some((v) => v.sign !== r.sign && !paying.some((p) => v.refersTo.has(p.key)))) return undefined;
-  const refs = paying.map((v) => refEvidence(r, v).level);
+  const refs = paying.map((v) => refLevel(r, v));
   const namedLevels = refs.filter((x) => REF_NAMES.has(x));
   const allNamed = namedLevels.length === paying.length && eachNamedOnce(r, paying);
   let ref: RefLevel;
@@ -700,8 +1061,8 @@ function setOption(r: RowView, members: number[], run: Run, how: 'together' | 's
   else if (refs.includes('conflict')) ref = 'conflict';
   else if (namedLevels.length > 0) ref = 'fuzzy';
   else ref = refs.includes('contract') ? 'contract' : 'none';
-  const cps = views.map((v) => cpEvidence(r, v));
-  const dates = paying.map((v) => dateEvidence(r, v, config).level);
+  const cps = views.map((v) => run.cpOf(r, v.idx));
+  const dates = paying.map((v) => dateLevel(r, v, config));
   return {
     members,
     amounts: members.map((i) => open[i]!),
@@ -709,6 +1070,7 @@ function setOption(r: RowView, members: number[], run: Run, how: 'together' | 's
     allNamed,
     refund: false,
     typoNeighbour: false,
+    typoOfOpen: false,
     soleSum: false,
     score: 0,
     unique: false,
@@ -775,10 +1137,10 @@ function sumSearch(r: RowView, cpPool: number[], run: Run): number[][] {
     .sort(near)
     .slice(0, SUM_POOL);
   if (paying.length < 1) return [];
-  const party = new Set(paying.map((v) => v.party));
-  const credits = [...new Set(paying.flatMap((v) => ix.creditsFor.get(v.key)))]
+  const party = new Set(paying.map((v) => v.partyNo));
+  const credits = [...new Set(paying.flatMap((v) => postings(ix.keys.creditsFor, v.keyNo)))]
     .map((i) => ix.views[i]!)
-    .filter((v) => open[v.idx]! > 0n && v.sign === -r.sign && v.inv.currency === r.row.currency && party.has(v.party))
+    .filter((v) => open[v.idx]! > 0n && v.sign === -r.sign && v.inv.currency === r.row.currency && party.has(v.partyNo))
     .sort(near)
     .slice(0, SUM_CREDIT_POOL);
   // Credit notes first (a sum past the target is cut only once nothing can take it back), then the

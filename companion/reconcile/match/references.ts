@@ -78,81 +78,101 @@ function trimNumber(raw: string): string {
   return raw.replace(/[-/.\s]+$/u, '');
 }
 
+const STARTS_WORD = /^[\p{L}\d]/u;
+const STARTS_LETTER = /^[\p{L}]/u;
+const WORD_CHAR = /[\p{L}\d]/u;
+const LETTER_PREFIX = /^[A-ZА-ЯЁ]*/iu;
+const LISTED_END = /^[\p{L}\d%]/u;
+const UNIT_AFTER = /^\s*(?:руб|р\.|eur|usd|€|\$|%|шт|pcs)/iu;
+const RECONCILIATION = /^\s+сверк/iu;
+const INV_WORD = /^inv$/i;
+const GLUED_DIGIT = /^-?\d/;
+const SPACE = /\s/;
+
+/** One text being read: what was found, and what was (kind and number), so that each is found once. Module functions, not closures made per text. */
+interface Reading { text: string; found: { at: number; ref: DocRef }[]; seen: Set<string> }
+
+function addRef(s: Reading, at: number, ref: DocRef): void {
+  const k = `${ref.kind}:${ref.number.toUpperCase()}`;
+  if (s.seen.has(k)) return;
+  s.seen.add(k);
+  s.found.push({ at, ref });
+}
+
+/** The letters a number starts with. */
+function prefixLength(x: string): number {
+  return LETTER_PREFIX.exec(x)![0].length;
+}
+
+/** Reads a number (and its date, and the numbers listed after it) from `at`; returns whether one was read. */
+function readNumbers(s: Reading, kind: RefKind, at: number, russianInvoice: boolean, listed = true): boolean {
+  const text = s.text;
+  const m = stickyAt(NUMBER_Y, text, at);
+  if (!m) return false;
+  const number = trimNumber(m[0]);
+  const end = at + m[0].length;
+  if (STARTS_WORD.test(text.slice(end, end + 1)) || !acceptable(number, kind, russianInvoice, text.slice(end, end + 8))) return false;
+  let p = end;
+  const ref: DocRef = { kind, number };
+  const lead = stickyAt(DATE_LEAD_Y, text, p);
+  const d = lead ? dateAt(text, p + lead[0].length) : undefined;
+  if (d) {
+    ref.date = d.date;
+    p = d.end;
+  }
+  addRef(s, at, ref);
+  if (!listed) return true;
+  // More numbers of the same document kind, shaped like the first (a list, not an amount after a comma).
+  for (;;) {
+    const sep = stickyAt(LIST_Y, text, p);
+    if (!sep) break;
+    const q = p + sep[0].length;
+    const n = stickyAt(NUMBER_Y, text, q);
+    if (!n) break;
+    const next = trimNumber(n[0]);
+    const nextEnd = q + n[0].length;
+    // Shaped like a number of the list: the same letter prefix, or plain digits (the running part of a longer one).
+    const sameShape = next.replace(/\D/g, '').length >= 2 && (prefixLength(next) === prefixLength(number) || /^\d+$/.test(next));
+    if (!sameShape || LISTED_END.test(text.slice(nextEnd, nextEnd + 1)) || UNIT_AFTER.test(text.slice(nextEnd)) || !acceptable(next, kind, russianInvoice, text.slice(nextEnd, nextEnd + 8))) break;
+    if (!readNumbers(s, kind, q, russianInvoice, false)) break;
+    p = nextEnd;
+    const lead2 = stickyAt(DATE_LEAD_Y, text, p);
+    const d2 = lead2 ? dateAt(text, p + lead2[0].length) : undefined;
+    if (d2) p = d2.end;
+  }
+  return true;
+}
+
 export function referencesIn(text: string): DocRef[] {
-  const found: { at: number; ref: DocRef }[] = [];
-  const seen = new Set<string>();
-  const add = (at: number, ref: DocRef) => {
-    const k = `${ref.kind}:${ref.number.toUpperCase()}`;
-    if (seen.has(k)) return;
-    seen.add(k);
-    found.push({ at, ref });
-  };
-
-  /** Reads a number (and its date, and the numbers listed after it) from `at`; returns whether one was read. */
-  const readNumbers = (kind: RefKind, at: number, russianInvoice: boolean, listed = true): boolean => {
-    const m = stickyAt(NUMBER_Y, text, at);
-    if (!m) return false;
-    const number = trimNumber(m[0]);
-    const end = at + m[0].length;
-    if (/^[\p{L}\d]/u.test(text.slice(end, end + 1)) || !acceptable(number, kind, russianInvoice, text.slice(end, end + 8))) return false;
-    let p = end;
-    const ref: DocRef = { kind, number };
-    const lead = stickyAt(DATE_LEAD_Y, text, p);
-    const d = lead ? dateAt(text, p + lead[0].length) : undefined;
-    if (d) {
-      ref.date = d.date;
-      p = d.end;
-    }
-    add(at, ref);
-    if (!listed) return true;
-    // More numbers of the same document kind, shaped like the first (a list, not an amount after a comma).
-    for (;;) {
-      const sep = stickyAt(LIST_Y, text, p);
-      if (!sep) break;
-      const q = p + sep[0].length;
-      const n = stickyAt(NUMBER_Y, text, q);
-      if (!n) break;
-      const next = trimNumber(n[0]);
-      const nextEnd = q + n[0].length;
-      // Shaped like a number of the list: the same letter prefix, or plain digits (the running part of a longer one).
-      const prefix = (x: string) => /^[A-ZА-ЯЁ]*/iu.exec(x)![0].length;
-      const sameShape = next.replace(/\D/g, '').length >= 2 && (prefix(next) === prefix(number) || /^\d+$/.test(next));
-      if (!sameShape || /^[\p{L}\d%]/u.test(text.slice(nextEnd, nextEnd + 1)) || /^\s*(?:руб|р\.|eur|usd|€|\$|%|шт|pcs)/iu.test(text.slice(nextEnd)) || !acceptable(next, kind, russianInvoice, text.slice(nextEnd, nextEnd + 8))) break;
-      if (!readNumbers(kind, q, russianInvoice, false)) break;
-      p = nextEnd;
-      const lead2 = stickyAt(DATE_LEAD_Y, text, p);
-      const d2 = lead2 ? dateAt(text, p + lead2[0].length) : undefined;
-      if (d2) p = d2.end;
-    }
-    return true;
-  };
-
+  const s: Reading = { text, found: [], seen: new Set() };
   for (const m of text.matchAll(KEYWORD_RE)) {
     const start = m.index;
     const end = start + m[0].length;
     // Whole words only: no letter right before or after (a dot ending an abbreviation is part of the match).
-    if (start > 0 && /[\p{L}\d]/u.test(text[start - 1]!)) continue;
-    if (/^[\p{L}]/u.test(text.slice(end, end + 1))) continue;
-    const group = m.slice(1).findIndex((g) => g !== undefined);
+    if (start > 0 && WORD_CHAR.test(text[start - 1]!)) continue;
+    if (STARTS_LETTER.test(text.slice(end, end + 1))) continue;
+    let group = 0;
+    while (group < KEYWORDS.length && m[group + 1] === undefined) group++;
     const kind = KEYWORDS[group]![0];
     const russianInvoice = group === 0;
     if (russianInvoice && ACCOUNT_BEFORE.test(text.slice(Math.max(0, start - 24), start))) continue;
-    if (kind === 'act' && /^\s+сверк/iu.test(text.slice(end))) continue; // a reconciliation act, not a closing document
-    if (/^inv$/i.test(m[0]) && /^-?\d/.test(text.slice(end, end + 2))) continue; // "INV-112": read as a code below
+    if (kind === 'act' && RECONCILIATION.test(text.slice(end))) continue; // a reconciliation act, not a closing document
+    if (INV_WORD.test(m[0]) && GLUED_DIGIT.test(text.slice(end, end + 2))) continue; // "INV-112": read as a code below
     const direct = stickyAt(MARKERS_Y, text, end)!;
-    if (readNumbers(kind, end + direct[0].length, russianInvoice)) continue;
+    if (readNumbers(s, kind, end + direct[0].length, russianInvoice)) continue;
     const q = stickyAt(QUALIFIED_Y, text, end);
-    if (q) readNumbers(kind, end + q[0].length, russianInvoice);
+    if (q) readNumbers(s, kind, end + q[0].length, russianInvoice);
   }
   for (const m of text.matchAll(CODE_RE)) {
-    const glued = !/\s/.test(m[0]);
+    const glued = !SPACE.test(m[0]);
     const at = m.index + m[0].length;
     const n = stickyAt(NUMBER_Y, text, at);
     if (!n) continue;
     const number = trimNumber(n[0]);
-    if (/^[\p{L}\d]/u.test(text.slice(at + n[0].length, at + n[0].length + 1)) || !acceptable(number, 'invoice', false, text.slice(at + n[0].length, at + n[0].length + 8))) continue;
+    if (STARTS_WORD.test(text.slice(at + n[0].length, at + n[0].length + 1)) || !acceptable(number, 'invoice', false, text.slice(at + n[0].length, at + n[0].length + 8))) continue;
     const ref: DocRef = { kind: 'invoice', number: glued ? `${m[1]}${m[0].includes('-') ? '-' : ''}${number}` : number };
-    add(m.index, ref);
+    addRef(s, m.index, ref);
   }
-  return found.sort((a, b) => a.at - b.at).map((f) => f.ref);
+  if (s.found.length < 2) return s.found.length ? [s.found[0]!.ref] : [];
+  return s.found.sort((a, b) => a.at - b.at).map((f) => f.ref);
 }

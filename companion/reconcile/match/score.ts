@@ -56,8 +56,16 @@ export interface Cited {
    * The parties of the open invoices this number names exactly that the row could pay (in part): a typo
    * reading of another invoice of such a party would be a guess against the text. Filled by the matcher.
    */
-  openParties: Set<string>;
+  openParties: ReadonlySet<number>;
+  /** The parties of the open invoices (of the row's direction) this number names exactly, whatever their amount. Filled by the matcher. */
+  namedOpen: ReadonlySet<number>;
+  /** The numbers of `key`, `digits` and `tail` among the invoices' keys (-1: no invoice has it), set by the matcher: compared by number. */
+  keyNo: number;
+  digitsNo: number;
+  tailNo: number;
 }
+
+export const NO_PARTIES: ReadonlySet<number> = new Set();
 
 export function citedOf(kind: Cited['kind'], raw: string): Cited {
   const key = refKey(raw);
@@ -69,7 +77,12 @@ export function citedOf(kind: Cited['kind'], raw: string): Cited {
     contract: kind === 'contract' || kind === 'order',
     lettered,
     stated: kind !== 'token' || lettered || digits.length >= 6,
-    openParties: new Set(),
+    // Most numbers name no open invoice: one shared empty set until the matcher adds a party.
+    openParties: NO_PARTIES,
+    namedOpen: NO_PARTIES,
+    keyNo: -1,
+    digitsNo: -1,
+    tailNo: -1,
   };
 }
 
@@ -84,7 +97,7 @@ export interface RowView {
   /** The row cites an invoice or act by its word: an invoice it does not cite is contradicted. */
   citesInvoice: boolean;
   /** The parties of invoices (open or not) a cited number names exactly: their other invoices are contradicted by the text. */
-  hitParties: Set<string>;
+  hitParties: Set<number>;
   /** The text says the payment is a part ("частичная оплата", "instalment", "Anzahlung"). */
   saysPart: boolean;
   refund: boolean;
@@ -95,8 +108,9 @@ export interface RowView {
   nameWords: Set<string>;
   /** The rule that mapped this row to a counterparty, for the explanation. */
   ruleWhy?: string;
-  /** The row's amount in each currency asked for so far. */
-  converted: Map<string, { amount: Money; rate?: string } | undefined>;
+  /** The row's amount in its own currency, and in each other currency asked for so far. */
+  own: { amount: Money };
+  converted?: Map<string, { amount: Money; rate?: string } | undefined>;
 }
 
 /** What the matcher knows of an invoice, computed once. */
@@ -111,14 +125,20 @@ export interface InvoiceView {
   digits: string;
   tail: string;
   contractKey: string;
+  /** The numbers of `key`, `digits`, `tail` and `contractKey` (-1: none) among the index keys, set by the matcher. */
+  keyNo: number;
+  digitsNo: number;
+  tailNo: number;
+  contractNo: number;
   /** A credit note: the keys of the invoices it corrects (a refund may name those). */
-  refersTo: Set<string>;
+  refersTo: ReadonlySet<string>;
   taxId: string;
   accounts: Set<string>;
   name: string;
   nameWords: Set<string>;
-  /** Who the counterparty is, as one key: its note, else its tax id, else its name. */
+  /** Who the counterparty is, as one key: its note, else its tax id, else its name; and that key's number in the run. */
   party: string;
+  partyNo: number;
 }
 
 /** The evidence of one candidate, feature by feature. */
@@ -134,27 +154,35 @@ export function dayOf(date: string): number {
   return Math.floor(Date.parse(`${date.slice(0, 10)}T00:00:00Z`) / DAY);
 }
 
-export function viewInvoice(inv: OpenInvoice, idx: number, names: Names): InvoiceView {
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+export function viewInvoice(inv: OpenInvoice, idx: number, names: Names, day: (date: string) => number = dayOf): InvoiceView {
   const name = names.of(inv.counterpartyName);
   const incoming = inv.direction === 'incoming';
   const credit = inv.type === 'credit_note';
-  const issuedDay = dayOf(inv.issued);
+  const issuedDay = day(inv.issued);
   return {
     inv,
     idx,
     sign: incoming !== credit ? -1 : 1,
     issuedDay,
-    dueDay: inv.due ? dayOf(inv.due) : issuedDay,
+    dueDay: inv.due ? day(inv.due) : issuedDay,
     key: refKey(inv.number),
     digits: digitsKey(inv.number),
     tail: tailKey(inv.number),
     contractKey: inv.contractNumber ? refKey(inv.contractNumber) : '',
-    refersTo: new Set((inv.refersTo ?? []).map(refKey)),
+    keyNo: -1,
+    digitsNo: -1,
+    tailNo: -1,
+    contractNo: -1,
+    // Most invoices refer to none: one shared empty set.
+    refersTo: inv.refersTo?.length ? new Set(inv.refersTo.map(refKey)) : NO_KEYS,
     taxId: idKey(inv.counterpartyTaxId),
     accounts: new Set((inv.counterpartyAccounts ?? []).map(idKey).filter(Boolean)),
     name: name.key,
     nameWords: name.words,
     party: partyKey(inv, name.key),
+    partyNo: -1,
   };
 }
 
@@ -168,13 +196,14 @@ export function partyKey(inv: OpenInvoice, name = nameKey(inv.counterpartyName))
  * contradicts its others.
  */
 export function refEvidence(r: RowView, v: InvoiceView, explain = false): { level: RefLevel; why?: string } {
+  if (!explain) return { level: refLevel(r, v) };
   let best: RefLevel = 'none';
   let bestCited: Cited | undefined;
   for (const c of r.cited) {
     const level = citedLevel(c, v);
     if (REF_RANK[level] > REF_RANK[best]) { best = level; bestCited = c; }
   }
-  if ((best === 'none' || best === 'contract') && (r.citesInvoice || r.hitParties.has(v.party))) {
+  if ((best === 'none' || best === 'contract') && (r.citesInvoice || r.hitParties.has(v.partyNo))) {
     const named = r.cited.filter((c) => !c.contract).map((c) => c.raw);
     return { level: 'conflict', why: explain ? `the text names ${named.join(', ')}, not ${v.inv.number}` : undefined };
   }
@@ -188,18 +217,30 @@ export function refEvidence(r: RowView, v: InvoiceView, explain = false): { leve
   return { level: best, why };
 }
 
+/** `refEvidence`'s level alone: for every candidate, so without the words or an object. */
+export function refLevel(r: RowView, v: InvoiceView): RefLevel {
+  let best: RefLevel = 'none';
+  for (const c of r.cited) {
+    const level = citedLevel(c, v);
+    if (REF_RANK[level] > REF_RANK[best]) best = level;
+  }
+  if ((best === 'none' || best === 'contract') && (r.citesInvoice || r.hitParties.has(v.partyNo))) return 'conflict';
+  return best;
+}
+
 /** How one cited number relates to an invoice. */
 export function citedLevel(c: Cited, v: InvoiceView): RefLevel {
-  if (c.contract) return v.contractKey && c.key === v.contractKey ? 'contract' : 'none';
-  if (c.key === v.key || (c.digits !== '' && c.digits === v.digits)) return c.stated ? 'exact' : 'token';
-  if (c.tail !== '' && c.tail === v.tail) return 'tail';
+  // Keys compare by their numbers (equal strings, equal numbers; -1 on the cited side: no invoice has it).
+  if (c.contract) return v.contractNo >= 0 && c.keyNo === v.contractNo ? 'contract' : 'none';
+  if (c.keyNo === v.keyNo || (c.digits !== '' && c.digitsNo === v.digitsNo)) return c.stated ? 'exact' : 'token';
+  if (c.tail !== '' && c.tailNo === v.tailNo) return 'tail';
   if (v.refersTo.has(c.key)) return 'token';
   // A typo: a digit dropped, added, changed or two swapped; not where the number is an open invoice's
   // of the same counterparty that this row could pay (the text then names that one).
-  if (c.digits.length >= 3 && !c.openParties.has(v.party)) {
+  if (c.digits.length >= 3 && !c.openParties.has(v.partyNo)) {
     if ((v.digits.length >= 3 && oneTypoApart(c.digits, v.digits)) || (v.tail.length >= 3 && oneTypoApart(c.digits, v.tail)) || (c.lettered && c.key.length >= 4 && oneTypoApart(c.key, v.key))) return 'fuzzy';
   }
-  if (v.contractKey && c.key === v.contractKey) return 'contract';
+  if (v.contractNo >= 0 && c.keyNo === v.contractNo) return 'contract';
   return 'none';
 }
 
@@ -229,14 +270,18 @@ export function cpWhy(r: RowView, v: InvoiceView): string[] {
 
 /** The row's amount in the invoice's currency, when it can be had: converted at the dated rate for another currency. */
 export function rowAmountIn(r: RowView, currency: string, config: MatchConfig): { amount: Money; rate?: string } | undefined {
-  if (r.converted.has(currency)) return r.converted.get(currency);
+  if (currency === r.row.currency) return r.own;
+  // Made for the rows paid in another currency only.
+  const converted = (r.converted ??= new Map());
+  const had = converted.get(currency);
+  if (had !== undefined || converted.has(currency)) return had;
   let v: { amount: Money; rate?: string } | undefined;
   if (r.row.currency === currency) v = { amount: r.abs };
   else {
     const rate = config.rate?.(r.row.currency, currency, r.row.date);
     v = rate ? { amount: roundMoney(times(r.abs, rate)), rate } : undefined;
   }
-  r.converted.set(currency, v);
+  converted.set(currency, v);
   return v;
 }
 
@@ -258,9 +303,15 @@ function times(m: Money, rate: string): Money {
 
 /** Parts per million of a fraction, worked out once per value. */
 const ppmCache = new Map<number, bigint>();
+let lastFraction = NaN;
+let lastPpm = 0n;
 export function ppm(fraction: number): bigint {
+  // A run asks for one or two fractions, millions of times.
+  if (fraction === lastFraction) return lastPpm;
   let v = ppmCache.get(fraction);
   if (v === undefined) ppmCache.set(fraction, (v = BigInt(Math.round(fraction * 1e6))));
+  lastFraction = fraction;
+  lastPpm = v;
   return v;
 }
 
@@ -274,6 +325,30 @@ export function fxTolerance(target: Money, config: MatchConfig): Money {
 }
 
 const abs = (m: Money) => (m < 0n ? -m : m);
+
+/** Whether `a` is within fees of `target`: `feeMax` checked first, as most candidates are far off and the fraction needs a division. */
+function withinFees(a: Money, target: Money, config: MatchConfig): boolean {
+  const d = abs(a - target);
+  return d <= config.feeMax && d <= (target * ppm(config.feeFraction)) / 1_000_000n;
+}
+
+/** `amountEvidence`'s level alone (the allocation follows from it: see `allocationFor`). */
+export function amountLevel(r: RowView, v: InvoiceView, target: Money, config: MatchConfig): AmountLevel {
+  const conv = rowAmountIn(r, v.inv.currency, config);
+  if (!conv) return 'off';
+  const a = conv.amount;
+  if (conv.rate) return abs(a - target) <= fxTolerance(target, config) ? 'fx' : a < target ? 'partial' : 'over';
+  if (a === target) return 'exact';
+  if (withinFees(a, target, config)) return 'fee';
+  const vat = v.inv.vat ?? 0n;
+  if (vat > 0n && target === v.inv.outstanding && target === v.inv.total && (withinFees(a, target + vat, config) || withinFees(a, target - vat, config))) return 'vat';
+  return a < target ? 'partial' : 'over';
+}
+
+/** What the row gives the invoice at an amount level: what it pays of a part, none when off, else the whole target. */
+export function allocationFor(level: AmountLevel, r: RowView, currency: string, target: Money, config: MatchConfig): Money {
+  return level === 'off' ? 0n : level === 'partial' ? rowAmountIn(r, currency, config)!.amount : target;
+}
 
 /** The row's amount against what is still open (`target`), in the invoice's currency. */
 export function amountEvidence(r: RowView, v: InvoiceView, target: Money, config: MatchConfig, explain = false): { level: AmountLevel; allocation: Money; why: string } {
@@ -298,6 +373,12 @@ export function amountEvidence(r: RowView, v: InvoiceView, target: Money, config
   return { level: 'over', allocation: target, why: explain ? `more than open: ${formatMoney(a)} for ${formatMoney(target)}` : '' };
 }
 
+export function dateLevel(r: RowView, v: InvoiceView, config: MatchConfig): DateLevel {
+  if (r.day < v.issuedDay - 7) return v.issuedDay - r.day > 30 ? 'far' : 'early';
+  const late = r.day - v.dueDay - config.windowDays;
+  return late > 0 ? (late > 2 * config.windowDays ? 'far' : 'late') : 'in';
+}
+
 export function dateEvidence(r: RowView, v: InvoiceView, config: MatchConfig, explain = false): { level: DateLevel; why: string } {
   if (r.day < v.issuedDay - 7) {
     const d = v.issuedDay - r.day;
@@ -312,9 +393,13 @@ export const AMOUNT_MATCHES: ReadonlySet<AmountLevel> = new Set(['exact', 'fee',
 export const REF_NAMES: ReadonlySet<RefLevel> = new Set(['exact', 'token', 'tail', 'fuzzy']);
 
 export function scoreOf(e: Levels, unique: boolean, saysPart = false): number {
-  let s = WEIGHTS.ref[e.ref] + WEIGHTS.cp[e.cp] + WEIGHTS.date[e.date];
-  s += e.amount !== 'partial' ? WEIGHTS.amount[e.amount] : !REF_NAMES.has(e.ref) ? WEIGHTS.partialWithoutRef : saysPart ? WEIGHTS.partialSaid : WEIGHTS.amount.partial;
-  if (unique && AMOUNT_MATCHES.has(e.amount)) s += WEIGHTS.unique;
+  return scoreOfLevels(e.ref, e.cp, e.amount, e.date, unique, saysPart);
+}
+
+export function scoreOfLevels(ref: RefLevel, cp: CpLevel, amount: AmountLevel, date: DateLevel, unique: boolean, saysPart: boolean): number {
+  let s = WEIGHTS.ref[ref] + WEIGHTS.cp[cp] + WEIGHTS.date[date];
+  s += amount !== 'partial' ? WEIGHTS.amount[amount] : !REF_NAMES.has(ref) ? WEIGHTS.partialWithoutRef : saysPart ? WEIGHTS.partialSaid : WEIGHTS.amount.partial;
+  if (unique && AMOUNT_MATCHES.has(amount)) s += WEIGHTS.unique;
   return Math.max(0, Math.min(1, Math.round(s * 1000) / 1000));
 }
 
