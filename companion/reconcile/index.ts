@@ -99,7 +99,7 @@ export const reconcileJob: Job = {
     { kind: 'after', job: 'statements' },
     { kind: 'after', job: 'invoices' },
     { kind: 'after', job: 'triage' },
-    { kind: 'notes', kinds: ['invoice', 'contract', 'counterparty'], by: 'owner' },
+    { kind: 'notes', kinds: ['invoice', 'contract', 'counterparty', 'exchange_rates', 'rules'], by: 'owner' },
     { kind: 'answered', decisionKinds: ['match_review', 'missed_payment'] },
     { kind: 'schedule', setting: 'schedule_reconcile' },
   ],
