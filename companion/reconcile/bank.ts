@@ -3,6 +3,7 @@
 // the statements cover per currency. Transfers between the business's own accounts are not payments.
 import { linkTarget, linkTo, parseLedgerRows, WIKILINK_RE, type Frontmatter } from '../../contract/index.ts';
 import type { JobContext } from '../core/job.ts';
+import { byText } from './records.ts';
 import type { BankRow } from './types.ts';
 
 export interface Bank {
@@ -27,7 +28,7 @@ export function readBank(ctx: Pick<JobContext, 'index' | 'vault'>): Bank {
     resolved.set(k, link);
     return link;
   };
-  for (const e of ctx.index.byKind('account_ledger').sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const e of ctx.index.byKind('account_ledger').sort((a, b) => byText(a.path, b.path))) {
     const fm = e.frontmatter as Frontmatter<'account_ledger'>;
     let parsed;
     try {
@@ -64,7 +65,7 @@ export function readBank(ctx: Pick<JobContext, 'index' | 'vault'>): Bank {
       });
     }
   }
-  rows.sort((a, b) => a.date.localeCompare(b.date) || a.ledger.localeCompare(b.ledger) || a.key.localeCompare(b.key));
+  rows.sort((a, b) => byText(a.date, b.date) || byText(a.ledger, b.ledger) || byText(a.key, b.key));
   return { rows, covered };
 }
 

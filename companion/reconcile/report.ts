@@ -2,6 +2,7 @@
 // rendered from the reconciled state in the owner's language. Pure: the caller gathers the state and
 // writes the notes.
 import { addDays, daysBetween, escapeCell, formatMoney, linkTarget, renderTable, sumMoney, type Money } from '../../contract/index.ts';
+import { byText } from './records.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
 
 /** An invoice as the reports show it. */
@@ -74,7 +75,7 @@ const ledgerLink = (ledger: string) => `[[${ledger}|${ledger.split('/').slice(-2
 /** The day an invoice's payments first cover it (none: still open): a month's report tests this, not every payment. */
 export function settledOn(inv: InvoiceLine): string | undefined {
   let paid = 0n;
-  for (const p of [...inv.paid].sort((a, b) => a.date.localeCompare(b.date))) {
+  for (const p of [...inv.paid].sort((a, b) => byText(a.date, b.date))) {
     paid += p.amount;
     if (paid >= inv.payable) return p.date;
   }
@@ -123,7 +124,7 @@ export function renderReport(t: Catalogue, period: { start: string; end: string 
   const party = (x: { counterparty?: string | undefined; counterpartyName?: string | undefined }) => x.counterparty ?? x.counterpartyName ?? '';
   const invoiceRows = (list: InvoiceLine[]) =>
     list
-      .sort((a, b) => (a.due ?? a.issued).localeCompare(b.due ?? b.issued) || a.number.localeCompare(b.number))
+      .sort((a, b) => byText(a.due ?? a.issued, b.due ?? b.issued) || byText(a.number, b.number))
       .slice(0, REPORT_ROWS)
       .map((i) => {
         const open = openOn(i, asOf);
@@ -223,7 +224,7 @@ export function balances(invoices: readonly InvoiceLine[], payments: readonly Ro
     const b = of(p.currency);
     if (!b.lastPayment || p.date >= b.lastPayment.date) b.lastPayment = { date: p.date, amount: p.amount };
   }
-  return [...by.values()].sort((a, b) => b.open - a.open || (b.lastPayment?.date ?? '').localeCompare(a.lastPayment?.date ?? '') || a.currency.localeCompare(b.currency));
+  return [...by.values()].sort((a, b) => b.open - a.open || byText(b.lastPayment?.date ?? '', a.lastPayment?.date ?? '') || byText(a.currency, b.currency));
 }
 
 export function renderBalance(t: Catalogue, counterparty: string, list: readonly Balance[], invoices: readonly InvoiceLine[], today: string): string {
@@ -242,7 +243,7 @@ export function renderBalance(t: Catalogue, counterparty: string, list: readonly
   const open = invoices.filter((i) => !i.cancelled && openOn(i, '9999-12-31') > 0n);
   out.push(`## ${t['reconcile.balance.open']()}`, '');
   out.push(open.length
-    ? renderTable(t['reconcile.cols.invoices'](), open.sort((a, b) => (a.due ?? a.issued).localeCompare(b.due ?? b.issued)).map((i) => {
+    ? renderTable(t['reconcile.cols.invoices'](), open.sort((a, b) => byText(a.due ?? a.issued, b.due ?? b.issued) || byText(a.number, b.number)).map((i) => {
         const o = openOn(i, '9999-12-31');
         const state = i.due && i.due < today ? t['reconcile.state.overdue']({ days: daysBetween(i.due, today) }) : i.due ? t['reconcile.state.due_in']({ days: daysBetween(today, i.due) }) : o < i.payable ? t['reconcile.state.partly_paid']() : t['reconcile.state.open']();
         return [t[`reconcile.way.${i.direction}`](), `[[${linkTarget(i.link)}|${i.number}]]`, i.counterpartyName ?? '', i.issued, i.due ?? '', money(o, i.currency), state];

@@ -7,6 +7,7 @@ import {
   HASH_KEY, KIND_KEY, addDays, formatMoney, kindSpec, linkTarget, linkTo, moneyFromNumber, moneyToNumber, monthBounds, sumMoney, type Frontmatter, type KindName, type Money,
 } from '../../contract/index.ts';
 import type { DecisionInput, JobContext, JobResult } from '../core/job.ts';
+import type { IndexEntry } from '../core/vault-index.ts';
 import { catalogue, type Catalogue } from '../core/i18n/index.ts';
 import { companionHash, joinOwnerSection, splitOwnerSection } from '../core/frontmatter.ts';
 import { linkNotes, stageCompanionNote, type StagedNote } from '../core/note-batch.ts';
@@ -14,7 +15,7 @@ import { crossRate, ratesNotes } from '../core/rates.ts';
 import { readBank, rowId } from './bank.ts';
 import { match, DEFAULT_CONFIG } from './match/matcher.ts';
 import { refKey } from './match/normalize.ts';
-import { RESCANNED, parsePayment, formatPayment, settle, type Payment, type RecordFm } from './records.ts';
+import { RESCANNED, byText, parsePayment, formatPayment, settle, type Payment, type RecordFm } from './records.ts';
 import { checkRecurring, type RecurringContract } from './recurring.ts';
 import { balances, renderBalance, renderReport, settledOn, type InvoiceLine, type MatchLine, type MissedLine, type ReportState, type RowLine } from './report.ts';
 import { readRules } from './rules.ts';
@@ -78,7 +79,7 @@ export async function reconcileRun(ctx: JobContext): Promise<JobResult> {
     }
   }
   // One order every run (new records among the known ones by path), whatever order they were found in.
-  const sorted = [...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = [...records].sort(([a], [b]) => byText(a, b));
   records.clear();
   for (const [p, fm] of sorted) records.set(p, fm);
   linkContracts(ctx, records);
@@ -126,15 +127,16 @@ export async function reconcileRun(ctx: JobContext): Promise<JobResult> {
   const rates = ratesNotes(ctx, own.currency);
   const config: MatchConfig = { ...DEFAULT_CONFIG, ...(rates.length ? { rate: (from: string, to: string, day: string) => crossRate(rates, from, to, day) } : {}) };
   const open: OpenInvoice[] = [];
+  const parties = new Map<string, IndexEntry | undefined>();
   for (const [path, fm] of records) {
     if (fm.status === 'cancelled' || creditUsed.has(path)) continue;
     const paidByOwner = sumMoney((paymentsOf.get(path) ?? []).map((p) => p.amount));
     const outstanding = moneyFromNumber(fm.amount) - moneyFromNumber(fm.prepaid ?? 0) - (credited.get(path) ?? 0n) - paidByOwner;
     if (outstanding <= 0n) continue;
-    open.push(openInvoice(ctx, path, fm, outstanding));
+    open.push(openInvoice(ctx, path, fm, outstanding, parties));
   }
   // In a fixed order: the index's order follows writes, and equal candidates must fall the same way every run.
-  open.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  open.sort((a, b) => byText(a.id, b.id));
   const free = bank.rows.filter((r) => !consumed.has(rowId(r)) && !dismissed.has(rowId(r)));
   const result = match(free, open, rules.rules, config);
   for (const a of result.auto) {
@@ -147,7 +149,7 @@ export async function reconcileRun(ctx: JobContext): Promise<JobResult> {
   // ---- each record's state, written where it changed
   const payable = new Map<string, Money>();
   for (const [path, fm] of records) {
-    const pays = (paymentsOf.get(path) ?? []).sort((a, b) => a.date.localeCompare(b.date) || a.key.localeCompare(b.key));
+    const pays = (paymentsOf.get(path) ?? []).sort((a, b) => byText(a.date, b.date) || byText(a.key, b.key));
     const paid = sumMoney(pays.map((p) => p.amount));
     const total = moneyFromNumber(fm.amount);
     const tolerance = feeTolerance(total, config);
@@ -193,8 +195,12 @@ export function feeTolerance(total: Money, config: MatchConfig): Money {
   return byFraction < config.feeMax ? byFraction : config.feeMax;
 }
 
-function openInvoice(ctx: Pick<JobContext, 'index'>, path: string, fm: RecordFm, outstanding: Money): OpenInvoice {
-  const cp = fm.counterparty ? ctx.index.resolveLink(fm.counterparty) : undefined;
+function openInvoice(ctx: Pick<JobContext, 'index'>, path: string, fm: RecordFm, outstanding: Money, parties: Map<string, IndexEntry | undefined>): OpenInvoice {
+  let cp: IndexEntry | undefined;
+  if (fm.counterparty) {
+    if (!parties.has(fm.counterparty)) parties.set(fm.counterparty, ctx.index.resolveLink(fm.counterparty));
+    cp = parties.get(fm.counterparty);
+  }
   const cpFm = (cp?.frontmatter ?? {}) as Partial<Frontmatter<'counterparty'>>;
   const taxId = fm.counterparty_tax_id ?? cpFm.tax_id;
   return {
@@ -281,7 +287,7 @@ async function askReviews(
     await ctx.resolveDecision(fm.finding_key, reason);
   }
   const abs = (m: Money) => (m < 0n ? -m : m);
-  const ranked = [...wanted].sort(([ka, a], [kb, b]) => (abs(b.row.amount) > abs(a.row.amount) ? 1 : abs(b.row.amount) < abs(a.row.amount) ? -1 : ka.localeCompare(kb)));
+  const ranked = [...wanted].sort(([ka, a], [kb, b]) => (abs(b.row.amount) > abs(a.row.amount) ? 1 : abs(b.row.amount) < abs(a.row.amount) ? -1 : byText(ka, kb)));
   let room = Math.max(0, ctx.settings.number('reconcile_max_questions') - open);
   for (const [key, { id, row, candidates }] of ranked) {
     if (room === 0) {
@@ -401,7 +407,7 @@ function reportState(
       matches.push({ row: rowLine(row), invoice: line, amount: p.amount, how: p.how, ...(fm.contract ? { contract: fm.contract } : {}) });
     }
   }
-  matches.sort((a, b) => a.row.date.localeCompare(b.row.date) || a.row.id.localeCompare(b.row.id));
+  matches.sort((a, b) => byText(a.row.date, b.row.date) || byText(a.row.id, b.row.id));
   const unmatchedRows = rows
     .filter((r) => !paidRows.has(rowId(r)))
     .map((r) => ({ ...rowLine(r), status: asked.has(rowId(r)) ? ('asked' as const) : waiting.has(rowId(r)) ? ('waiting' as const) : dismissed.has(rowId(r)) ? ('dismissed' as const) : ('open' as const) }));

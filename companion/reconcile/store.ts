@@ -6,7 +6,7 @@ import type { JobContext } from '../core/job.ts';
 import { updateCompanionNotes } from '../core/note-batch.ts';
 import { parseWrote, valueDigest } from '../core/frontmatter.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
-import { RESCANNED, RecordIndex, SOURCE_RANK, mergeFound, type Found, type RecordFm, type RecordView } from './records.ts';
+import { RESCANNED, RecordIndex, byText, SOURCE_RANK, mergeFound, type Found, type RecordFm, type RecordView } from './records.ts';
 import type { InvoiceSource } from './types.ts';
 
 /** One record with the found invoices that belong to it this run. */
@@ -19,7 +19,7 @@ export interface Group {
 export function existingRecords(ctx: Pick<JobContext, 'index'>): RecordView[] {
   // By path: the index lists notes in the order they were last written, and what is derived from the
   // records (tables, ties between equal candidates) must not depend on that.
-  return ctx.index.byKind('invoice_record').sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((e) => ({ path: e.path, fm: e.frontmatter as RecordFm }));
+  return ctx.index.byKind('invoice_record').sort((a, b) => byText(a.path, b.path)).map((e) => ({ path: e.path, fm: e.frontmatter as RecordFm }));
 }
 
 /** Puts each found invoice with the record it belongs to, a new record where none does. */
