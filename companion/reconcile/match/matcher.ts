@@ -10,7 +10,7 @@ import type { BankRow, Candidate, MatchConfig, MatchResult, MatchRule, OpenInvoi
 import { referencesIn } from './references.ts';
 import { Names, idKey, nameKey, refKey, slipOf } from './normalize.ts';
 import {
-  AMOUNT_MATCHES, DEFAULT_CONFIG, NO_PARTIES, REF_NAMES, REF_RANK, WEIGHTS, allocationFor, amountEvidence, amountLevel, citedLevel, citedOf, cpEvidence, cpWhy, dateEvidence, dateLevel, dayOf, feeTolerance, fxTolerance, ppm, refEvidence, refLevel, rowAmountIn, scoreCeiling, scoreOf, scoreOfLevels, viewInvoice,
+  AMOUNT_MATCHES, DEFAULT_CONFIG, NO_PARTIES, REF_NAMES, REF_RANK, WEIGHTS, allocationFor, amountEvidence, citedLevel, citedOf, cpWhy, dateEvidence, dateLevel, dayOf, feeTolerance, fxTolerance, ppm, refEvidence, refLevel, rowAmountIn, scoreCeiling, scoreOf, scoreOfLevels, viewInvoice,
   type AmountLevel, type Cited, type CpLevel, type DateLevel, type InvoiceView, type Levels, type RefLevel, type RowView,
 } from './score.ts';
 
@@ -65,59 +65,217 @@ export function resolveRules(rules: readonly MatchRule[]): Rules {
 
 // ---------------------------------------------------------------- indexes
 
-/** An empty posting list, shared: never pushed to (a list is made when its first invoice comes). */
-const NONE: number[] = [];
+/**
+ * The posting lists of one index, flat: key number `id` has the invoices `items[start[id]]` up to
+ * `items[start[id + 1]]`. Added to as (key, invoice) pairs while the index is built, laid out once at
+ * its end: no array per key (most keys are typo variants with one or two invoices).
+ */
+class Postings {
+  private start = new Int32Array(1);
+  items = new Int32Array(0);
+  private keyOf = new Int32Array(256);
+  private idxOf = new Int32Array(256);
+  private pairs = 0;
+  private size = 0;
+
+  add(id: number, idx: number): void {
+    if (this.pairs === this.keyOf.length) {
+      const keyOf = new Int32Array(this.pairs * 2), idxOf = new Int32Array(this.pairs * 2);
+      keyOf.set(this.keyOf);
+      idxOf.set(this.idxOf);
+      this.keyOf = keyOf;
+      this.idxOf = idxOf;
+    }
+    this.keyOf[this.pairs] = id;
+    this.idxOf[this.pairs++] = idx;
+  }
+
+  /** Lays the pairs out by key, in the order added; an invoice added to a key right after itself is there once. */
+  finish(keys: number): void {
+    const { keyOf, idxOf, pairs } = this;
+    const last = new Int32Array(keys).fill(-1);
+    const start = new Int32Array(keys + 1);
+    for (let k = 0; k < pairs; k++) {
+      const id = keyOf[k]!;
+      if (last[id] === idxOf[k]) keyOf[k] = -1;
+      else {
+        last[id] = idxOf[k]!;
+        start[id + 1]!++;
+      }
+    }
+    for (let id = 0; id < keys; id++) start[id + 1]! += start[id]!;
+    const fill = start.slice(0, keys);
+    const items = new Int32Array(start[keys]!);
+    for (let k = 0; k < pairs; k++) {
+      const id = keyOf[k]!;
+      if (id >= 0) items[fill[id]!++] = idxOf[k]!;
+    }
+    this.start = start;
+    this.items = items;
+    this.size = keys;
+    this.keyOf = this.idxOf = new Int32Array(0);
+    this.pairs = 0;
+  }
+
+  /** Where the key's list begins and ends in `items` (-1, or a number no invoice has: empty). */
+  from(id: number): number {
+    return id < 0 || id >= this.size ? 0 : this.start[id]!;
+  }
+
+  to(id: number): number {
+    return id < 0 || id >= this.size ? 0 : this.start[id + 1]!;
+  }
+
+  /** The key's list as an array, where a few are read. */
+  list(id: number): number[] {
+    return Array.from(this.items.subarray(this.from(id), this.to(id)));
+  }
+}
+
+/** Digit strings up to this long are keyed by a number (a leading 1, then the digits): exact below 2^53. */
+const CODE_DIGITS = 15;
+
+/** A string of 1..15 ASCII digits as its code (`'1'` + the digits, read as a number; leading zeros kept apart), else -1. */
+function digitCode(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > CODE_DIGITS) return -1;
+  let code = 1;
+  for (let k = 0; k < n; k++) {
+    const d = s.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return -1;
+    code = code * 10 + d;
+  }
+  return code;
+}
+
+/** 10^k for the digit codes of deletion variants. */
+const POW10 = Float64Array.from({ length: CODE_DIGITS + 2 }, (_, k) => 10 ** k);
 
 /**
  * Every string an index is keyed by (document keys, their digits, running parts and one-digit-short
  * variants, contract numbers) has one number, and each index is a list per number: a row's cited number
- * is looked up once, and invoices compare with it by number, not by string.
+ * is looked up once, and invoices compare with it by number, not by string. Digit strings are held by
+ * their code in an open-addressed table of typed arrays: the many one-digit-short variants are worked
+ * out as numbers, without a string made for each.
  */
 class Keys {
   private readonly ids = new Map<string, number>();
+  private count = 0;
+  /** The digit codes' table, a slot a pair (code, 0 = empty; key number) side by side: one cache line per probe. */
+  private table = new Float64Array(2 << 12);
+  private codeCount = 0;
+  /** Scratch for the variants of one digit string: the codes of its prefixes, the values of its suffixes. */
+  private readonly pre = new Float64Array(CODE_DIGITS + 2);
+  private readonly suf = new Float64Array(CODE_DIGITS + 2);
   /** By key number: the invoices whose key, digits, running part, contract number it is; those it is their digits a digit short of; the credit notes that refer to it. */
-  readonly byKey: number[][] = [];
-  readonly byDigits: number[][] = [];
-  readonly shorter: number[][] = [];
-  readonly byTail: number[][] = [];
-  readonly byContract: number[][] = [];
-  readonly creditsFor: number[][] = [];
+  readonly byKey = new Postings();
+  readonly byDigits = new Postings();
+  readonly shorter = new Postings();
+  readonly byTail = new Postings();
+  readonly byContract = new Postings();
+  readonly creditsFor = new Postings();
+
+  private fresh(): number {
+    return this.count++;
+  }
 
   id(key: string): number {
+    const code = digitCode(key);
+    if (code >= 0) return this.codeId(code);
     let id = this.ids.get(key);
-    if (id === undefined) {
-      this.ids.set(key, (id = this.ids.size));
-      this.byKey.push(NONE);
-      this.byDigits.push(NONE);
-      this.shorter.push(NONE);
-      this.byTail.push(NONE);
-      this.byContract.push(NONE);
-      this.creditsFor.push(NONE);
-    }
+    if (id === undefined) this.ids.set(key, (id = this.fresh()));
     return id;
   }
 
   /** The key's number, or -1 (no invoice has it: it equals none). */
   get(key: string): number {
+    const code = digitCode(key);
+    if (code >= 0) return this.codeGet(code);
     return this.ids.get(key) ?? -1;
   }
 
+  /** Where the code is in the table, or the empty slot where it would go (an even index). */
+  private slot(code: number): number {
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
+    const lo = code >>> 0, hi = Math.floor(code / 4294967296);
+    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 15;
+    let at = h & mask;
+    while (table[at << 1] !== 0 && table[at << 1] !== code) at = (at + 1) & mask;
+    return at << 1;
+  }
+
+  private codeGet(code: number): number {
+    const at = this.slot(code);
+    return this.table[at] === 0 ? -1 : this.table[at + 1]!;
+  }
+
+  private codeId(code: number): number {
+    let at = this.slot(code);
+    if (this.table[at] !== 0) return this.table[at + 1]!;
+    if ((this.codeCount + 1) * 4 > this.table.length) {
+      this.grow();
+      at = this.slot(code);
+    }
+    const id = this.fresh();
+    this.table[at] = code;
+    this.table[at + 1] = id;
+    this.codeCount++;
+    return id;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Float64Array(old.length * 2);
+    for (let k = 0; k < old.length; k += 2) {
+      if (old[k] === 0) continue;
+      const at = this.slot(old[k]!);
+      this.table[at] = old[k]!;
+      this.table[at + 1] = old[k + 1]!;
+    }
+  }
+
+  /**
+   * The numbers of the digit string's distinct one-digit-short variants (dropping either of two equal
+   * neighbours gives the same), into `out`; made ones (`make`) or known ones only (-1 where unknown).
+   * Returns how many, or -1 when the string is too long for codes (the caller makes strings).
+   */
+  variants(ds: string, make: boolean, out: Int32Array): number {
+    const n = ds.length;
+    if (n > CODE_DIGITS + 1) return -1;
+    const pre = this.pre, suf = this.suf;
+    pre[0] = 1;
+    for (let k = 0; k < n; k++) pre[k + 1] = pre[k]! * 10 + (ds.charCodeAt(k) - 48);
+    suf[n] = 0;
+    for (let k = n - 1; k >= 1; k--) suf[k] = (ds.charCodeAt(k) - 48) * POW10[n - 1 - k]! + suf[k + 1]!;
+    let m = 0;
+    for (let j = 0; j < n; j++) {
+      if (j > 0 && ds.charCodeAt(j) === ds.charCodeAt(j - 1)) continue;
+      const code = pre[j]! * POW10[n - 1 - j]! + suf[j + 1]!;
+      out[m++] = make ? this.codeId(code) : this.codeGet(code);
+    }
+    return m;
+  }
+
   /** Adds the invoice to the key's list (of one index), once; an empty key is no key. */
-  add(lists: number[][], key: string, idx: number): void {
-    if (key) this.addAt(lists, this.id(key), idx);
+  add(lists: Postings, key: string, idx: number): void {
+    if (key) lists.add(this.id(key), idx);
   }
 
-  addAt(lists: number[][], id: number, idx: number): void {
-    const list = lists[id]!;
-    if (list === NONE) lists[id] = [idx];
-    else if (list[list.length - 1] !== idx) list.push(idx);
+  addAt(lists: Postings, id: number, idx: number): void {
+    lists.add(id, idx);
+  }
+
+  /** Every key numbered: the lists laid out. */
+  finish(): void {
+    for (const p of [this.byKey, this.byDigits, this.shorter, this.byTail, this.byContract, this.creditsFor]) p.finish(this.count);
   }
 }
 
-/** The list under a key number (-1: none). */
-function postings(lists: readonly number[][], id: number): readonly number[] {
-  return id < 0 ? NONE : lists[id]!;
-}
+/** Room for the variants of one digit string. */
+const variantIds = new Int32Array(CODE_DIGITS + 2);
+
 
 interface AmountEntry { amount: Money; num: number; idx: number }
 /**
@@ -125,11 +283,11 @@ interface AmountEntry { amount: Money; num: number; idx: number }
  * without BigInt arithmetic (the conversion keeps order, so only entries at a boundary's double are
  * compared exactly).
  */
-interface AmountList { currency: string; sign: number; entries: AmountEntry[]; nums: Float64Array }
+interface AmountList { currency: string; sign: number; entries: AmountEntry[]; nums: Float64Array; idxs: Int32Array }
 
 function listFor(lists: AmountList[], currency: string, sign: number): AmountList {
   let list = lists.find((l) => l.currency === currency && l.sign === sign);
-  if (!list) lists.push((list = { currency, sign, entries: [], nums: new Float64Array(0) }));
+  if (!list) lists.push((list = { currency, sign, entries: [], nums: new Float64Array(0), idxs: new Int32Array(0) }));
   return list;
 }
 
@@ -144,6 +302,14 @@ function firstAtLeast(nums: Float64Array, lo: number): number {
 }
 
 interface Range { lo: Money; hi: Money; loNum: number; hiNum: number }
+
+/** The string's number in the map, made when new; '' has none (-1), as an empty string is no value. */
+function numberOf(map: Map<string, number>, key: string): number {
+  if (!key) return -1;
+  let no = map.get(key);
+  if (no === undefined) map.set(key, (no = map.size));
+  return no;
+}
 
 function addTo<K>(map: Map<K, Set<number>>, key: K, party: number): void {
   const set = map.get(key);
@@ -163,7 +329,10 @@ class Indexes {
   /** By currency and direction, the outstanding amounts when the run starts. */
   readonly byAmount: AmountList[] = [];
   /** Each party key's number; per party number, its invoices, and by currency and direction the outstanding amount and the total with VAT added or taken off. */
-  readonly partyNos = new Map<string, number>();
+  /** The party key (see `partyKey`) kept apart by its kind: the maps are keyed by the invoices' own strings, no key string made per invoice. */
+  private readonly partyByNote = new Map<string, number>();
+  private readonly partyByTax = new Map<string, number>();
+  private readonly partyByName = new Map<string, number>();
   readonly byParty: number[][] = [];
   readonly partyAmounts: AmountList[][] = [];
   /** Per invoice: read for every candidate of every row, so in typed arrays. */
@@ -175,6 +344,24 @@ class Indexes {
   /** Invoices alike in what the counterparty evidence reads (note, tax id, accounts, name) share a number: worked out once per row. */
   readonly identity: Int32Array;
   identities = 0;
+  /**
+   * Per identity, what the counterparty evidence reads (the name words follow from the name key): read
+   * from arrays of one shape, not from invoices of many shapes.
+   */
+  readonly idNote: number[] = [];
+  readonly idTax: number[] = [];
+  readonly idAccounts: number[][] = [];
+  readonly idName: number[] = [];
+  readonly idWords: ReadonlySet<string>[] = [];
+  /** Notes, tax ids, accounts and name keys by number (-1: none), compared by number, not by string. */
+  readonly noteNos = new Map<string, number>();
+  readonly taxNos = new Map<string, number>();
+  readonly accountNos = new Map<string, number>();
+  readonly nameNos = new Map<string, number>();
+  /** A plain invoice (not a credit note). */
+  readonly isInvoice: Uint8Array;
+  /** The invoices' ids, read once. */
+  readonly ids: string[];
   /** The order of the invoices' ids, ties in score broken by it without comparing strings. */
   readonly idRank: Int32Array;
   readonly currencyNos = new Map<string, number>();
@@ -191,9 +378,20 @@ class Indexes {
   readonly outstandingNum: Float64Array;
   readonly totalNum: Float64Array;
   readonly vatNum: Float64Array;
+  /** Per invoice, its currency and amounts as the exact path reads them: arrays of one shape, not invoices of many. */
+  readonly currency: string[];
+  readonly total: Money[];
+  readonly outstanding: Money[];
+  readonly vat: Money[];
 
   constructor(invoices: readonly OpenInvoice[]) {
     this.views = invoices.map((inv, i) => viewInvoice(inv, i, this.names, this.day));
+    this.ids = invoices.map((inv) => inv.id);
+    this.isInvoice = Uint8Array.from(invoices, (inv) => (inv.type === 'invoice' ? 1 : 0));
+    this.currency = invoices.map((inv) => inv.currency);
+    this.total = invoices.map((inv) => inv.total);
+    this.outstanding = invoices.map((inv) => inv.outstanding);
+    this.vat = invoices.map((inv) => inv.vat ?? 0n);
     const n = invoices.length;
     this.partyNo = new Int32Array(n);
     this.signs = new Int8Array(n);
@@ -214,9 +412,12 @@ class Indexes {
     const identities = new Map<string, number>();
     for (const v of this.views) {
       const i = v.idx;
-      let no = this.partyNos.get(v.party);
+      const note = v.inv.counterparty;
+      const partyMap = note ? this.partyByNote : v.inv.counterpartyTaxId ? this.partyByTax : this.partyByName;
+      const partyKey = note ? note : v.inv.counterpartyTaxId ? v.taxId : v.name;
+      let no = partyMap.get(partyKey);
       if (no === undefined) {
-        this.partyNos.set(v.party, (no = this.partyNos.size));
+        partyMap.set(partyKey, (no = this.byParty.length));
         this.byParty.push([]);
         this.partyAmounts.push([]);
       }
@@ -227,7 +428,14 @@ class Indexes {
       this.hasTax[i] = v.taxId ? 1 : 0;
       const who = `${v.inv.counterparty ?? ''}\u0001${v.taxId}\u0001${v.accounts.size === 0 ? '' : v.accounts.size === 1 ? v.accounts.values().next().value : [...v.accounts].sort().join(' ')}\u0001${v.name}`;
       let id = identities.get(who);
-      if (id === undefined) identities.set(who, (id = identities.size));
+      if (id === undefined) {
+        identities.set(who, (id = identities.size));
+        this.idNote.push(numberOf(this.noteNos, v.inv.counterparty ?? ''));
+        this.idTax.push(numberOf(this.taxNos, v.taxId));
+        this.idAccounts.push([...v.accounts].map((a) => numberOf(this.accountNos, a)));
+        this.idName.push(numberOf(this.nameNos, v.name));
+        this.idWords.push(v.nameWords);
+      }
       this.identity[i] = id;
       if (v.inv.counterparty && !this.partyOfNote.has(v.inv.counterparty)) this.partyOfNote.set(v.inv.counterparty, no);
       if (v.taxId) addTo(this.partiesByTax, v.taxId, no);
@@ -256,7 +464,11 @@ class Indexes {
       if (v.tail) keys.addAt(keys.byTail, v.tailNo, i);
       const ds = v.digits;
       // Each distinct one-digit-short variant (dropping either of two equal neighbours gives the same).
-      if (ds.length >= 4) for (let j = 0; j < ds.length; j++) if (j === 0 || ds.charCodeAt(j) !== ds.charCodeAt(j - 1)) keys.add(keys.shorter, ds.slice(0, j) + ds.slice(j + 1), i);
+      if (ds.length >= 4) {
+        const m = keys.variants(ds, true, variantIds);
+        if (m >= 0) for (let k = 0; k < m; k++) keys.addAt(keys.shorter, variantIds[k]!, i);
+        else for (let j = 0; j < ds.length; j++) if (j === 0 || ds.charCodeAt(j) !== ds.charCodeAt(j - 1)) keys.add(keys.shorter, ds.slice(0, j) + ds.slice(j + 1), i);
+      }
       if (v.contractNo >= 0) keys.addAt(keys.byContract, v.contractNo, i);
       if (v.inv.type === 'credit_note') for (const k of v.inv.refersTo ?? []) keys.add(keys.creditsFor, refKey(k), i);
       const out = v.inv.outstanding, outNum = this.outstandingNum[i]!;
@@ -271,11 +483,14 @@ class Indexes {
       }
     }
     this.identities = identities.size;
+    this.keys.finish();
     // Doubles keep the order of the amounts: only equal doubles need the exact comparison.
     const byAmount = (a: AmountEntry, b: AmountEntry) => a.num - b.num || (a.amount < b.amount ? -1 : a.amount > b.amount ? 1 : a.idx - b.idx);
     const sorted = (list: AmountList) => {
       list.entries.sort(byAmount);
       list.nums = Float64Array.from(list.entries, (e) => e.num);
+      // The invoice numbers too, read where the entries' objects would be a pointer each to follow.
+      list.idxs = Int32Array.from(list.entries, (e) => e.idx);
     };
     for (const list of this.byAmount) sorted(list);
     for (const lists of this.partyAmounts) for (const list of lists) sorted(list);
@@ -324,6 +539,10 @@ function bareTokens(text: string, lettersOnly: boolean): Cited[] {
   return out;
 }
 
+function ruleWhyOf(r: MatchRule, what: string): string {
+  return `${r.origin === 'owner' ? 'your rule' : 'learned rule'}: payer ${what}`;
+}
+
 const PART_RE = /частичн|аванс|предоплат|доплат|остат|окончательн|\bчасть|part(?:ial)?\b|instal+ment|advance|balance|remaining|anzahlung|teilzahlung|restzahlung|abschlag/iu;
 
 function viewRow(row: BankRow, run: Run): RowView {
@@ -356,9 +575,9 @@ function viewRow(row: BankRow, run: Run): RowView {
     c.digitsNo = c.digits ? index.get(c.digits) : -1;
     c.tailNo = c.tail ? index.get(c.tail) : -1;
     if (c.contract) continue;
-    hitsOf(postings(index.byKey, c.keyNo), c, sign, abs, hitParties, run);
-    hitsOf(postings(index.byDigits, c.digitsNo), c, sign, abs, hitParties, run);
-    hitsOf(postings(index.byTail, c.tailNo), c, sign, abs, hitParties, run);
+    hitsOf(index.byKey, c.keyNo, c, sign, abs, hitParties, run);
+    hitsOf(index.byDigits, c.digitsNo, c, sign, abs, hitParties, run);
+    hitsOf(index.byTail, c.tailNo, c, sign, abs, hitParties, run);
   }
   const notes = new Set<string>();
   if (row.counterparty) notes.add(row.counterparty);
@@ -367,12 +586,21 @@ function viewRow(row: BankRow, run: Run): RowView {
   const name = rowName.key;
   let ruleWhy: string | undefined;
   if (rules.any) {
-    for (const [map, key, what] of [[rules.byAccount, account, 'account'], [rules.byTaxId, taxId, 'tax id'], [rules.byName, name, 'name']] as const) {
-      const r = key ? map.get(key) : undefined;
-      if (r) {
-        notes.add(r.counterparty);
-        ruleWhy ??= `${r.origin === 'owner' ? 'your rule' : 'learned rule'}: payer ${what}`;
-      }
+    // In this order (the first rule found says why); an empty map is not asked.
+    const byAccount = account && rules.byAccount.size > 0 ? rules.byAccount.get(account) : undefined;
+    const byTax = taxId && rules.byTaxId.size > 0 ? rules.byTaxId.get(taxId) : undefined;
+    const byName = name && rules.byName.size > 0 ? rules.byName.get(name) : undefined;
+    if (byAccount) {
+      notes.add(byAccount.counterparty);
+      ruleWhy ??= ruleWhyOf(byAccount, 'account');
+    }
+    if (byTax) {
+      notes.add(byTax.counterparty);
+      ruleWhy ??= ruleWhyOf(byTax, 'tax id');
+    }
+    if (byName) {
+      notes.add(byName.counterparty);
+      ruleWhy ??= ruleWhyOf(byName, 'name');
     }
   }
   return {
@@ -396,10 +624,12 @@ function viewRow(row: BankRow, run: Run): RowView {
 }
 
 /** The parties a cited number names exactly, and those of them with an open invoice the row could pay (in part). */
-function hitsOf(list: readonly number[], c: Cited, sign: number, abs: Money, hitParties: Set<number>, run: Run): void {
-  if (list.length > POSTING_MAX) return;
+function hitsOf(p: Postings, id: number, c: Cited, sign: number, abs: Money, hitParties: Set<number>, run: Run): void {
+  const from = p.from(id), to = p.to(id), items = p.items;
+  if (to - from > POSTING_MAX) return;
   const ix = run.ix;
-  for (const i of list) {
+  for (let k = from; k < to; k++) {
+    const i = items[k]!;
     if (ix.signs[i] !== sign) continue;
     const party = ix.partyNo[i]!;
     hitParties.add(party);
@@ -476,12 +706,18 @@ class Run {
   /** The row's amount as a double. */
   rowNum = 0;
   pool: number[] = [];
+  parties: number[] = [];
   /** A cited number too common to follow may still be some candidate's own: then none is known not to be. */
   sameUnknown = false;
   skipRuledOut = false;
   rowNotes = false;
   rowTax = false;
   rowSign = 1;
+  /** The row's notes, tax id, account and name key as the index numbers them (-1: none, or one no invoice has). */
+  rowNoteNos: number[] = [];
+  rowTaxNo = -1;
+  rowAccountNo = -1;
+  rowNameNo = -1;
   /** The row's one number (besides contract numbers), when typo neighbours of it may be refused unscored (see `refusedTypo`). */
   loneCited: Cited | undefined;
   /** Where the row's amount falls in each currency (null: no rate). */
@@ -514,24 +750,28 @@ class Run {
     if (this.isOpen[idx]) this.pool.push(idx);
   }
 
-  follow(list: readonly number[], same: boolean): void {
-    if (list.length > POSTING_MAX) {
+  follow(p: Postings, id: number, same: boolean): void {
+    const from = p.from(id), to = p.to(id), items = p.items;
+    if (to - from > POSTING_MAX) {
       if (same) this.sameUnknown = true;
       return;
     }
     const turn = this.turn;
-    for (const i of list) {
+    for (let k = from; k < to; k++) {
+      const i = items[k]!;
       this.consider(i);
       this.citedAt[i] = turn;
       if (same) this.sameAt[i] = turn;
     }
   }
 
-  followTypos(list: readonly number[]): void {
-    if (list.length > POSTING_MAX) return;
+  followTypos(p: Postings, id: number): void {
+    const from = p.from(id), to = p.to(id), items = p.items;
+    if (to - from > POSTING_MAX) return;
     const turn = this.turn;
     const lone = this.loneCited;
-    for (const i of list) {
+    for (let k = from; k < to; k++) {
+      const i = items[k]!;
       if (this.skipRuledOut && this.sameAt[i] !== turn && this.ruledOut(i)) continue;
       if (lone && this.seenAt[i] !== turn && this.refusedTypo(i, lone)) continue;
       this.consider(i);
@@ -576,14 +816,14 @@ class Run {
         this.ranges.set(list.currency, (g = conv ? { lo, hi, loNum: Number(lo), hiNum: Number(hi) } : null));
       }
       if (!g) continue;
-      const { entries, nums } = list;
+      const { entries, nums, idxs } = list;
       let taken = 0;
       for (let k = firstAtLeast(nums, g.loNum); k < nums.length && nums[k]! <= g.hiNum && taken < max; k++) {
         // Equal as doubles at a boundary: the exact amounts decide.
         if (nums[k] === g.loNum && entries[k]!.amount < g.lo) continue;
         if (nums[k] === g.hiNum && entries[k]!.amount > g.hi) break;
         taken++;
-        this.consider(entries[k]!.idx);
+        this.consider(idxs[k]!);
       }
     }
   }
@@ -592,11 +832,25 @@ class Run {
   cpOf(r: RowView, idx: number): CpLevel {
     const id = this.ix.identity[idx]!;
     if (this.cpAt[id] === this.turn) return CP_LEVELS[this.cpLevel[id]!]!;
-    const cp = cpEvidence(r, this.ix.views[idx]!);
+    const cp = cpOfIdentity(r, this, id);
     this.cpAt[id] = this.turn;
     this.cpLevel[id] = CP_LEVELS.indexOf(cp);
     return cp;
   }
+}
+
+/** `cpEvidence` for an invoice identity, from the index's arrays and the row's numbers (see `Run.rowCp`). */
+function cpOfIdentity(r: RowView, run: Run, id: number): CpLevel {
+  const ix = run.ix;
+  const note = ix.idNote[id]!, tax = ix.idTax[id]!;
+  if (note >= 0 && run.rowNoteNos.includes(note)) return 'strong';
+  if (tax >= 0 && tax === run.rowTaxNo) return 'strong';
+  if (run.rowAccountNo >= 0 && ix.idAccounts[id]!.includes(run.rowAccountNo)) return 'strong';
+  if ((note >= 0 && r.notes.size > 0) || (r.taxId && tax >= 0)) return 'conflict';
+  if (run.rowNameNo >= 0 && run.rowNameNo === ix.idName[id]) return 'name';
+  const words = ix.idWords[id]!;
+  for (const w of r.nameWords) if (words.has(w)) return 'weak';
+  return 'none';
 }
 
 const CP_RANK: Record<CpLevel, number> = { strong: 4, name: 3, weak: 2, none: 1, conflict: 0 };
@@ -659,14 +913,14 @@ export function match(rows: readonly BankRow[], invoices: readonly OpenInvoice[]
         if (run.isOpen[idx]) {
           if (t) t.add(idx); else touched.set(party, new Set([idx]));
         } else t?.delete(idx);
-        result.auto.push({ rowKey: row.key, ledger: row.ledger, invoiceId: invoices[idx]!.id, amount, score: best.score, why });
+        result.auto.push({ rowKey: row.key, ledger: row.ledger, invoiceId: ix.ids[idx]!, amount, score: best.score, why });
       }
     } else if (best && best.score >= config.low) {
       const shown = options.filter((o) => o.score >= floor).slice(0, REVIEW_OPTIONS);
       result.review.push({
         rowKey: row.key,
         ledger: row.ledger,
-        candidates: shown.map((o): Candidate => ({ invoiceIds: o.members.map((i) => invoices[i]!.id), amounts: o.amounts, score: o.score, why: explain(o, r, run) })),
+        candidates: shown.map((o): Candidate => ({ invoiceIds: o.members.map((i) => ix.ids[i]!), amounts: o.amounts, score: o.score, why: explain(o, r, run) })),
       });
     } else {
       result.unmatchedRows.push({ rowKey: row.key, ledger: row.ledger });
@@ -695,12 +949,15 @@ function autoAllowed(o: Option): boolean {
 function candidatesFor(r: RowView, run: Run): Option[] {
   const { ix, open, config, rules } = run;
   const turn = run.turn;
-  const pool: number[] = (run.pool = []);
+  // Reused from row to row: read only while the row is in turn.
+  const pool = run.pool;
+  pool.length = 0;
   run.sameUnknown = false;
   run.ranges.clear();
 
   // Who the counterparty is: the parties the row names by note, tax id or account; else by name.
-  const parties: number[] = [];
+  const parties = run.parties;
+  parties.length = 0;
   for (const n of r.notes) {
     const p = ix.partyOfNote.get(n);
     if (p !== undefined) run.addParty(p, parties);
@@ -717,6 +974,14 @@ function candidatesFor(r: RowView, run: Run): Option[] {
     else for (const w of r.nameWords) { const l = ix.partiesByWord.get(w); if (l && l.size <= NAME_WORD_MAX) for (const p of l) run.addParty(p, parties); }
   }
   run.rowNotes = r.notes.size > 0;
+  run.rowNoteNos.length = 0;
+  for (const n of r.notes) {
+    const no = ix.noteNos.get(n);
+    if (no !== undefined) run.rowNoteNos.push(no);
+  }
+  run.rowTaxNo = r.taxId ? ix.taxNos.get(r.taxId) ?? -1 : -1;
+  run.rowAccountNo = r.account ? ix.accountNos.get(r.account) ?? -1 : -1;
+  run.rowNameNo = r.name ? ix.nameNos.get(r.name) ?? -1 : -1;
   run.rowTax = r.taxId !== '';
 
   // By the numbers the text cites, then their one-typo neighbours. The neighbours are many (a typo of a
@@ -725,13 +990,15 @@ function candidatesFor(r: RowView, run: Run): Option[] {
   const keys = ix.keys;
   for (const c of r.cited) {
     if (c.contract) {
-      run.follow(postings(keys.byContract, c.keyNo), false);
+      run.follow(keys.byContract, c.keyNo, false);
       continue;
     }
-    run.follow(postings(keys.byKey, c.keyNo), true);
-    run.follow(postings(keys.byDigits, c.digitsNo), true);
-    run.follow(postings(keys.byTail, c.tailNo), false);
-    for (const n of postings(keys.creditsFor, c.keyNo)) {
+    run.follow(keys.byKey, c.keyNo, true);
+    run.follow(keys.byDigits, c.digitsNo, true);
+    run.follow(keys.byTail, c.tailNo, false);
+    const credits = keys.creditsFor;
+    for (let k = credits.from(c.keyNo), end = credits.to(c.keyNo); k < end; k++) {
+      const n = credits.items[k]!;
       run.consider(n);
       run.citedAt[n] = turn;
     }
@@ -748,14 +1015,24 @@ function candidatesFor(r: RowView, run: Run): Option[] {
   }
   for (const c of r.cited) {
     if (c.contract || c.digits.length < 4) continue;
-    run.followTypos(postings(keys.shorter, c.digitsNo));
+    run.followTypos(keys.shorter, c.digitsNo);
     const ds = c.digits;
+    const m = keys.variants(ds, false, variantIds);
+    if (m >= 0) {
+      for (let k = 0; k < m; k++) {
+        const id = variantIds[k]!;
+        if (id < 0) continue;
+        run.followTypos(keys.byDigits, id);
+        run.followTypos(keys.shorter, id);
+      }
+      continue;
+    }
     for (let j = 0; j < ds.length; j++) {
       if (j > 0 && ds.charCodeAt(j) === ds.charCodeAt(j - 1)) continue;
       const id = keys.get(ds.slice(0, j) + ds.slice(j + 1));
       if (id < 0) continue;
-      run.followTypos(keys.byDigits[id]!);
-      run.followTypos(keys.shorter[id]!);
+      run.followTypos(keys.byDigits, id);
+      run.followTypos(keys.shorter, id);
     }
   }
 
@@ -799,7 +1076,7 @@ function candidatesFor(r: RowView, run: Run): Option[] {
     let bestOnes: number[] = [];
     for (const o of singles) {
       const v = ix.views[o.members[0]!]!;
-      if (v.inv.type !== 'invoice') continue;
+      if (!ix.isInvoice[o.members[0]!]) continue;
       const rank = REF_RANK[citedLevel(c, v)];
       if (rank > bestRank) { bestRank = rank; bestOnes = [v.idx]; } else if (rank === bestRank) bestOnes.push(v.idx);
     }
@@ -902,7 +1179,13 @@ function candidatesFor(r: RowView, run: Run): Option[] {
 /** The open credit notes of the invoice's counterparty that refer to it. */
 function openCreditsOf(idx: number, r: RowView, run: Run): number[] {
   const v = run.ix.views[idx]!;
-  return postings(run.ix.keys.creditsFor, v.keyNo).filter((c) => run.open[c]! > 0n && run.ix.views[c]!.sign === -r.sign && run.ix.partyNo[c] === v.partyNo);
+  const credits = run.ix.keys.creditsFor, out: number[] = [];
+  // Read in place: most invoices have no credit note, and no list is made for them.
+  for (let k = credits.from(v.keyNo), end = credits.to(v.keyNo); k < end; k++) {
+    const c = credits.items[k]!;
+    if (run.open[c]! > 0n && run.ix.views[c]!.sign === -r.sign && run.ix.partyNo[c] === v.partyNo) out.push(c);
+  }
+  return out;
 }
 
 /**
@@ -912,15 +1195,16 @@ function openCreditsOf(idx: number, r: RowView, run: Run): number[] {
  */
 function single(r: RowView, v: InvoiceView, cp: CpLevel, open: Money, run: Run, refund: boolean): Option | undefined {
   const config = run.config;
-  const target = refund ? v.inv.total : open;
+  const idx = v.idx;
+  const target = refund ? run.ix.total[idx]! : open;
   const ref = refLevel(r, v);
   if (ref === 'conflict' && cp === 'conflict') return undefined;
-  const amount = (refund ? undefined : fastAmountLevel(v.idx, run)) ?? amountLevel(r, v, target, config);
+  const amount = (refund ? undefined : fastAmountLevel(idx, run)) ?? exactAmountLevel(r, idx, target, run);
   const date = dateLevel(r, v, config);
   if (!refund && !AMOUNT_MATCHES.has(amount) && REF_RANK[ref] <= REF_RANK.fuzzy && scoreOfLevels(ref, cp, amount, date, false, r.saysPart) < run.negligible) return undefined;
   return {
     members: [v.idx],
-    amounts: [refund ? r.abs : allocationFor(amount, r, v.inv.currency, target, config)],
+    amounts: [refund ? r.abs : allocationFor(amount, r, run.ix.currency[idx]!, target, config)],
     levels: { ref, cp, amount, date },
     allNamed: REF_NAMES.has(ref),
     refund,
@@ -935,6 +1219,30 @@ function single(r: RowView, v: InvoiceView, cp: CpLevel, open: Money, run: Run, 
 }
 
 const SAFE = 2 ** 53;
+
+/** `amountLevel`, with the invoice's currency and amounts read from the index's arrays. */
+function exactAmountLevel(r: RowView, idx: number, target: Money, run: Run): AmountLevel {
+  const ix = run.ix, config = run.config;
+  // The same currency number is the same currency string: the row's own amount.
+  const conv: { amount: Money; rate?: string } | undefined = ix.currencyNo[idx] === run.rowCurrencyNo ? r.own : rowAmountIn(r, ix.currency[idx]!, config);
+  if (!conv) return 'off';
+  const a = conv.amount;
+  if (conv.rate) {
+    const d = a - target;
+    return (d < 0n ? -d : d) <= fxTolerance(target, config) ? 'fx' : a < target ? 'partial' : 'over';
+  }
+  if (a === target) return 'exact';
+  if (withinFees(a, target, config)) return 'fee';
+  const vat = ix.vat[idx]!;
+  if (vat > 0n && target === ix.outstanding[idx] && target === ix.total[idx] && (withinFees(a, target + vat, config) || withinFees(a, target - vat, config))) return 'vat';
+  return a < target ? 'partial' : 'over';
+}
+
+/** Whether `a` is within fees of `target` (as `feeTolerance` allows). */
+function withinFees(a: Money, target: Money, config: MatchConfig): boolean {
+  const d = a - target;
+  return (d < 0n ? -d : d) <= feeTolerance(target, config);
+}
 
 /** The set with the party added: the shared empty one replaced by a set of the number's own. */
 function withParty(set: ReadonlySet<number>, party: number): ReadonlySet<number> {
@@ -1138,7 +1446,7 @@ function sumSearch(r: RowView, cpPool: number[], run: Run): number[][] {
     .slice(0, SUM_POOL);
   if (paying.length < 1) return [];
   const party = new Set(paying.map((v) => v.partyNo));
-  const credits = [...new Set(paying.flatMap((v) => postings(ix.keys.creditsFor, v.keyNo)))]
+  const credits = [...new Set(paying.flatMap((v) => ix.keys.creditsFor.list(v.keyNo)))]
     .map((i) => ix.views[i]!)
     .filter((v) => open[v.idx]! > 0n && v.sign === -r.sign && v.inv.currency === r.row.currency && party.has(v.partyNo))
     .sort(near)

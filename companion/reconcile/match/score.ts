@@ -136,8 +136,7 @@ export interface InvoiceView {
   accounts: Set<string>;
   name: string;
   nameWords: Set<string>;
-  /** Who the counterparty is, as one key: its note, else its tax id, else its name; and that key's number in the run. */
-  party: string;
+  /** Who the counterparty is (its note, else its tax id, else its name: see `partyKey`), as the run numbers it. */
   partyNo: number;
 }
 
@@ -181,7 +180,6 @@ export function viewInvoice(inv: OpenInvoice, idx: number, names: Names, day: (d
     accounts: new Set((inv.counterpartyAccounts ?? []).map(idKey).filter(Boolean)),
     name: name.key,
     nameWords: name.words,
-    party: partyKey(inv, name.key),
     partyNo: -1,
   };
 }
