@@ -105,7 +105,28 @@ export function joinOwnerSection(generated: string, owner: string | undefined, w
 /** Short digest of one property value, for `aios_wrote`. */
 export function valueDigest(v: unknown): string {
   if (v === undefined || v === null || v === '') return '-';
-  return createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 8);
+  const json = JSON.stringify(v);
+  // Statuses, dates and names repeat across thousands of notes: short values are hashed once.
+  let d = json.length <= 64 ? digests.get(json) : undefined;
+  if (d === undefined) {
+    d = createHash('sha256').update(json).digest('hex').slice(0, 8);
+    if (json.length <= 64) {
+      if (digests.size >= 50_000) digests.clear();
+      digests.set(json, d);
+    }
+  }
+  return d;
+}
+const digests = new Map<string, string>();
+
+/**
+ * Whether an owner-changeable key holds the owner's value, by the rule every companion write keeps: it no
+ * longer holds what the companion last wrote there; without a record (a note from before the rule), any
+ * value there counts as the owner's. `wrote`: the note's parsed record, when the caller has it.
+ */
+export function ownerChanged(fm: Record<string, unknown>, key: string, wrote = parseWrote(fm[WROTE_KEY])): boolean {
+  const last = wrote?.get(key);
+  return last !== undefined ? valueDigest(fm[key]) !== last : fm[key] !== undefined && fm[key] !== null;
 }
 
 /** `aios_wrote`: what the companion last wrote into each owner-changeable key. */

@@ -11,7 +11,7 @@ import {
 } from '../../contract/index.ts';
 import { atomicCreate, atomicCreateFromStream, atomicReplaceIf, moveNoClobber, TEMP_PREFIX } from './atomic.ts';
 import {
-  companionHash, companionKeys, companionStamp, formatWrote, joinOwnerSection, parseNote, parseWrote, renderNote, splitOwnerSection, valueDigest,
+  companionHash, companionKeys, companionStamp, formatWrote, joinOwnerSection, ownerChanged, parseNote, parseWrote, renderNote, splitOwnerSection, valueDigest,
 } from './frontmatter.ts';
 
 export class NoteError extends Error {
@@ -314,10 +314,8 @@ export class Vault {
     const merged: Record<string, unknown> = { ...p.fm };
     for (const k of spec.otherSideMay) {
       const last = wroteBefore?.get(k);
-      // Without a record (a note from before the rule) a value there counts as the owner's.
-      const ownerChanged = last !== undefined ? valueDigest(curFm[k]) !== last : curFm[k] !== undefined && curFm[k] !== null;
       const untouched = p.patched !== undefined && !p.patched.has(k);
-      if (ownerChanged || untouched) {
+      if (ownerChanged(curFm, k, wroteBefore) || untouched) {
         if (curFm[k] === undefined) delete merged[k];
         else merged[k] = curFm[k];
         // No record: `?` never matches a value, so the companion will not take the key over later.

@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { linkTarget, linkTo, monthBounds, moneyFromNumber, moneyToNumber, type Frontmatter } from '../../contract/index.ts';
 import type { JobContext } from '../core/job.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
-import { splitOwnerSection } from '../core/frontmatter.ts';
 import { buildAct, compareActs, describeDifference, renderAct, type Act, type ActInput } from './act.ts';
 import { readTheirAct } from './act-read.ts';
 import type { RecordFm } from './records.ts';
 import type { BankRow } from './types.ts';
+import type { DerivedNotes } from './derived.ts';
 
 export const ACT_REQUESTS = 'act-requests.jsonl';
 
@@ -41,7 +41,6 @@ export function parsePeriod(text: string): { from: string; to: string } | string
 export interface Books {
   records: ReadonlyMap<string, RecordFm>;
   rows: readonly BankRow[];
-  t: Catalogue;
   today: string;
 }
 
@@ -70,25 +69,18 @@ export function ourAct(ctx: Pick<JobContext, 'index' | 'settings'>, books: Books
   return buildAct(input);
 }
 
-/** Writes an act note unless it says what it says already. */
-function writeAct(ctx: JobContext, act: Act, counterparty: string, body: string, extra: { their_act?: string; differences?: number } = {}): string {
+/** An act note, through the pass's derived notes (unchanged ones are not written). */
+function putAct(ctx: JobContext, out: DerivedNotes, act: Act, counterparty: string, body: string, extra: { their_act?: string; differences?: number } = {}): string {
   const fm: Frontmatter<'reconciliation_act'> = {
     counterparty, period_start: act.from, period_end: act.to, currency: act.currency,
     opening_balance: moneyToNumber(act.opening), closing_balance: moneyToNumber(act.closing), generated: ctx.clock.localDateTime(),
     ...(extra.their_act ? { their_act: extra.their_act } : {}), differences: extra.differences ?? 0,
   };
-  const path = ctx.vault.pathFor('reconciliation_act', fm);
-  if (ctx.vault.exists(path)) {
-    const cur = ctx.vault.readNote(path);
-    const same = splitOwnerSection(cur.body).generated.trim() === body.trim() &&
-      Object.entries(fm).every(([k, v]) => k === 'generated' || JSON.stringify(cur.frontmatter[k] ?? null) === JSON.stringify(v ?? null));
-    if (same) return path;
-  }
-  return ctx.vault.writeCompanionNote('reconciliation_act', fm, body, { path }).path;
+  return out.put('reconciliation_act', fm, body, 'generated');
 }
 
 /** The acts the owner asked for, each made again from today's books. */
-export async function requestedActs(ctx: JobContext, t: Catalogue, books: Books): Promise<number> {
+export async function requestedActs(ctx: JobContext, t: Catalogue, books: Books, out: DerivedNotes): Promise<number> {
   const seen = new Set<string>();
   let n = 0;
   for (const line of ctx.state.readLines(ACT_REQUESTS)) {
@@ -102,7 +94,9 @@ export async function requestedActs(ctx: JobContext, t: Catalogue, books: Books)
     if (seen.has(id)) continue;
     seen.add(id);
     const act = ourAct(ctx, books, req.counterparty, req.from, req.to);
-    writeAct(ctx, act, req.counterparty, renderAct(t, act));
+    // The same act compared with the counterparty's own this run already says more: left as it is.
+    if (out.has(ctx.vault.pathFor('reconciliation_act', { counterparty: req.counterparty, period_start: req.from, period_end: req.to } as Frontmatter<'reconciliation_act'>))) continue;
+    putAct(ctx, out, act, req.counterparty, renderAct(t, act));
     n++;
   }
   return n;
@@ -115,7 +109,7 @@ const ACT_FILES = /\.(pdf|xlsx|csv)$/i;
  * The counterparty's acts that came by mail: an attachment (PDF with a text layer, XLSX or CSV) of a
  * mail from a known counterparty whose subject or file name says it is an act of reconciliation.
  */
-export async function theirActs(ctx: JobContext, t: Catalogue, books: Books): Promise<{ differences: { date: string; text: string }[] }> {
+export async function theirActs(ctx: JobContext, t: Catalogue, books: Books, out: DerivedNotes): Promise<{ differences: { date: string; text: string }[] }> {
   const differences: { date: string; text: string }[] = [];
   for (const e of ctx.index.byKind('mail_message')) {
     const fm = e.frontmatter as Partial<Frontmatter<'mail_message'>>;
@@ -136,7 +130,7 @@ export async function theirActs(ctx: JobContext, t: Catalogue, books: Books): Pr
       const diffs = compareActs(ours, theirs);
       const cpName = linkTarget(fm.counterparty) ?? fm.counterparty;
       const theirLink = linkTo(path);
-      const act = writeAct(ctx, ours, fm.counterparty, renderAct(t, ours), { their_act: theirLink, differences: diffs.length });
+      const act = putAct(ctx, out, ours, fm.counterparty, renderAct(t, ours), { their_act: theirLink, differences: diffs.length });
       for (const d of diffs) {
         const text = describeDifference(t, d, ours.currency);
         differences.push({ date: to, text: `${cpName}: ${text}` });

@@ -3,22 +3,18 @@
 import { linkTarget, moneyFromNumber, parseLedgerRows, type Frontmatter } from '../../contract/index.ts';
 import type { AnswerHandler, AnsweredItem, DecisionKind, JobContext } from '../core/job.ts';
 import { catalogue } from '../core/i18n/index.ts';
+import { REVIEW_OPTIONS } from './match/matcher.ts';
 import { referencesIn } from './match/references.ts';
 import { formatPayment, parsePayment } from './records.ts';
 import { learn } from './rules.ts';
-import { DISMISSED, NOTED, PAID_OTHERWISE } from './run.ts';
+import { DISMISSED, NOTED, PAID_OTHERWISE, parseRowTarget } from './run.ts';
 import type { MatchRule } from './types.ts';
 
 const t = (ctx: JobContext) => catalogue(ctx.settings.string('language'));
 
 const targetOf = (item: AnsweredItem, prefix: string) => item.targets.find((x) => x.startsWith(`${prefix}:`))?.slice(prefix.length + 1);
 
-/** `row:<ledger>#<key>|<date>` */
-function rowOf(item: AnsweredItem): { ledger: string; key: string; id: string; date: string } | undefined {
-  const raw = targetOf(item, 'row');
-  const m = raw ? /^(.+)#([^#|]+)\|(\d{4}-\d{2}-\d{2})$/.exec(raw) : null;
-  return m ? { ledger: m[1]!, key: m[2]!, id: `${m[1]}#${m[2]}`, date: m[3]! } : undefined;
-}
+const rowOf = (item: AnsweredItem) => parseRowTarget(item.targets);
 
 /** Records the row as paying the invoices of the chosen option, and learns who the payer is. */
 const pay: AnswerHandler = async (item, ctx) => {
@@ -80,11 +76,9 @@ const missed = (option: 'paid_otherwise' | 'noted'): AnswerHandler => async (ite
 
 const actAnswer = (option: 'ask_them' | 'fix_ours' | 'ignore'): AnswerHandler => async (_item, ctx) => ({ resolution: t(ctx)['reconcile.actdiff.done']({ option }) });
 
-/** Review questions offer at most this many candidates (see the matcher). */
-const MAX_OPTIONS = 8;
 
 export const RECONCILE_DECISIONS: readonly DecisionKind[] = [
-  { kind: 'match_review', options: { ...Object.fromEntries(Array.from({ length: MAX_OPTIONS }, (_, i) => [`pay_${i + 1}`, pay])), none: dismiss } },
+  { kind: 'match_review', options: { ...Object.fromEntries(Array.from({ length: REVIEW_OPTIONS }, (_, i) => [`pay_${i + 1}`, pay])), none: dismiss } },
   { kind: 'missed_payment', options: { paid_otherwise: missed('paid_otherwise'), noted: missed('noted') } },
   { kind: 'act_difference', options: { ask_them: actAnswer('ask_them'), fix_ours: actAnswer('fix_ours'), ignore: actAnswer('ignore') } },
 ];

@@ -4,25 +4,26 @@
 // Deterministic: the same vault gives the same notes, so a second run writes nothing.
 import { createHash } from 'node:crypto';
 import {
-  HASH_KEY, KIND_KEY, addDays, formatMoney, kindSpec, linkTarget, linkTo, moneyFromNumber, moneyToNumber, monthBounds, sumMoney, type Frontmatter, type KindName, type Money,
+  addDays, formatMoney, linkTarget, linkTo, moneyFromNumber, moneyToNumber, monthBounds, sumMoney, type Frontmatter, type Money,
 } from '../../contract/index.ts';
 import type { DecisionInput, JobContext, JobResult } from '../core/job.ts';
 import type { IndexEntry } from '../core/vault-index.ts';
 import { catalogue, type Catalogue } from '../core/i18n/index.ts';
-import { companionHash, joinOwnerSection, splitOwnerSection } from '../core/frontmatter.ts';
-import { linkNotes, stageCompanionNote, type StagedNote } from '../core/note-batch.ts';
+import { ownerChanged } from '../core/frontmatter.ts';
 import { crossRate, ratesNotes } from '../core/rates.ts';
 import { readBank, rowId } from './bank.ts';
 import { match, DEFAULT_CONFIG } from './match/matcher.ts';
+import { feeTolerance } from './match/score.ts';
 import { refKey } from './match/normalize.ts';
 import { RESCANNED, byText, parsePayment, formatPayment, settle, type Payment, type RecordFm } from './records.ts';
 import { checkRecurring, type RecurringContract } from './recurring.ts';
 import { balances, renderBalance, renderReport, settledOn, type InvoiceLine, type MatchLine, type MissedLine, type ReportState, type RowLine } from './report.ts';
 import { readRules } from './rules.ts';
 import { foundInMail, foundInNotes, ownOf } from './sources.ts';
-import { existingRecords, groupFound, recordOf, setByOwner, writeRecords } from './store.ts';
+import { existingRecords, groupFound, recordOf, writeRecords } from './store.ts';
 import type { BankRow, InvoiceSource, MatchConfig, OpenInvoice } from './types.ts';
 import { theirActs, requestedActs } from './acts.ts';
+import { DerivedNotes } from './derived.ts';
 
 export const DISMISSED = 'dismissed.txt';
 export const PAID_OTHERWISE = 'missed-paid.txt';
@@ -30,16 +31,17 @@ export const NOTED = 'missed-noted.txt';
 
 const hash8 = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 8);
 
+/** A review question's target naming its bank row: `row:<ledger>#<key>|<date>`; the handlers read it back. */
+export const rowTarget = (id: string, date: string) => `row:${id}|${date}`;
+
+export function parseRowTarget(targets: readonly string[]): { ledger: string; key: string; id: string; date: string } | undefined {
+  const m = /^row:(.+)#([^#|]+)\|(\d{4}-\d{2}-\d{2})$/.exec(targets.find((x) => x.startsWith('row:')) ?? '');
+  return m ? { ledger: m[1]!, key: m[2]!, id: `${m[1]}#${m[2]}`, date: m[3]! } : undefined;
+}
+
 /** The finding of a doubtful bank row: its identity and the candidates asked (other candidates ask again). */
 export const reviewKey = (row: string, candidates: readonly string[][]) => `match-review:${row}:${hash8(candidates.map((c) => c.join('+')).join('|'))}`;
 export const missedKey = (contract: string, due: string) => `missed-payment:${linkTarget(contract) ?? contract}:${due}`;
-
-export interface Reconciled {
-  records: Map<string, RecordFm>;
-  rows: BankRow[];
-  t: Catalogue;
-  today: string;
-}
 
 export async function reconcileRun(ctx: JobContext): Promise<JobResult> {
   const t = catalogue(ctx.settings.string('language'));
@@ -75,7 +77,7 @@ export async function reconcileRun(ctx: JobContext): Promise<JobResult> {
     const prev = prevByPath.get(path);
     if (!prev) continue;
     for (const k of ['status', 'due', 'counterparty'] as const) {
-      if (setByOwner(prev as Record<string, unknown>, k)) (fm as Record<string, unknown>)[k] = prev[k];
+      if (ownerChanged(prev as Record<string, unknown>, k)) (fm as Record<string, unknown>)[k] = prev[k];
     }
   }
   // One order every run (new records among the known ones by path), whatever order they were found in.
@@ -167,15 +169,15 @@ export async function reconcileRun(ctx: JobContext): Promise<JobResult> {
 
   // ---- questions: doubtful rows, missed recurring payments
   const { asked, waiting } = await askReviews(ctx, t, result.review, rowsById, records);
-  const missed = await checkContracts(ctx, t, bank, records);
+  const missed = await checkContracts(ctx, t, bank);
 
   // ---- acts: the counterparty's own, compared; ours, where asked for
-  const acts = await theirActs(ctx, t, { records, rows: bank.rows, t, today });
-  const made = await requestedActs(ctx, t, { records, rows: bank.rows, t, today });
+  const derived = new DerivedNotes(ctx);
+  const acts = await theirActs(ctx, t, { records, rows: bank.rows, today }, derived);
+  const made = await requestedActs(ctx, t, { records, rows: bank.rows, today }, derived);
 
   // ---- what the owner reads
   const lines = reportState(today, ctx.clock.localDateTime(), records, paymentsOf, payable, bank.rows, rowsById, asked, waiting, dismissed, missed, acts.differences);
-  const derived = new DerivedNotes(ctx);
   writeReports(derived, t, lines);
   writeBalances(derived, t, lines, today);
   const notesWritten = await derived.done();
@@ -183,17 +185,12 @@ export async function reconcileRun(ctx: JobContext): Promise<JobResult> {
   const matched = [...records.values()].reduce((n, r) => n + r.payments.length, 0);
   return {
     status: 'ok',
-    summary: `${records.size} invoice record(s) (${written.created} new, ${written.updated} changed, ${removed} gone), ${matched} payment(s) matched, ${asked.size} row(s) asked (${waiting.size} waiting), ${missed.lines.filter((m) => !m.acknowledged).length} missed payment(s), ${acts.differences.length} act difference(s), ${made} act(s) made`,
-    counts: { records: records.size, created: written.created, updated: written.updated, matched, review: asked.size, waiting: waiting.size, missed: missed.lines.length, act_differences: acts.differences.length, reports_and_balances: notesWritten },
+    summary: `${records.size} invoice record(s) (${written.created} new, ${written.updated} changed, ${removed} gone), ${matched} payment(s) matched, ${asked.size} row(s) asked (${waiting.size} waiting), ${missed.filter((m) => !m.acknowledged).length} missed payment(s), ${acts.differences.length} act difference(s), ${made} act(s) made`,
+    counts: { records: records.size, created: written.created, updated: written.updated, matched, review: asked.size, waiting: waiting.size, missed: missed.length, act_differences: acts.differences.length, reports_and_balances: notesWritten },
   };
 }
 
 const partyOf = (fm: RecordFm) => (fm.counterparty ? linkTarget(fm.counterparty) ?? '' : fm.counterparty_tax_id ?? fm.counterparty_name ?? '').toLowerCase();
-
-export function feeTolerance(total: Money, config: MatchConfig): Money {
-  const byFraction = (total * BigInt(Math.round(config.feeFraction * 10000))) / 10000n;
-  return byFraction < config.feeMax ? byFraction : config.feeMax;
-}
 
 function openInvoice(ctx: Pick<JobContext, 'index'>, path: string, fm: RecordFm, outstanding: Money, parties: Map<string, IndexEntry | undefined>): OpenInvoice {
   let cp: IndexEntry | undefined;
@@ -282,7 +279,7 @@ async function askReviews(
       continue;
     }
     if (fm.status !== 'open') continue;
-    const row = fm.targets.find((x) => x.startsWith('row:'))?.slice(4).split('|')[0];
+    const row = parseRowTarget(fm.targets)?.id;
     const reason = !row || !rowsById.has(row) ? t['reconcile.review.gone']() : wantedRows.has(row) ? t['reconcile.review.changed']() : t['reconcile.review.matched']();
     await ctx.resolveDecision(fm.finding_key, reason);
   }
@@ -309,7 +306,7 @@ async function askReviews(
         { id: 'none', text: t['reconcile.review.none']() },
       ],
       targets: [
-        `row:${id}|${row.date}`,
+        rowTarget(id, row.date),
         ...candidates.map((c, i) => `pay_${i + 1}:${c.invoiceIds.map((x, j) => `${x}=${formatMoney(c.amounts?.[j] ?? moneyFromNumber(records.get(x)!.outstanding))}`).join(';')}`),
       ],
       evidence: [`[[${row.ledger}]]`, ...new Set(candidates.flatMap((c) => c.invoiceIds.map((x) => `[[${x.slice(0, -3)}]]`)))],
@@ -320,13 +317,8 @@ async function askReviews(
   return { asked, waiting };
 }
 
-interface Missed {
-  lines: MissedLine[];
-}
-
 /** Contracts with a schedule against the bank: each missed due date asked once. */
-async function checkContracts(ctx: JobContext, t: Catalogue, bank: ReturnType<typeof readBank>, records: ReadonlyMap<string, RecordFm>): Promise<Missed> {
-  void records;
+async function checkContracts(ctx: JobContext, t: Catalogue, bank: ReturnType<typeof readBank>): Promise<MissedLine[]> {
   const paidOtherwise = new Set(ctx.state.readLines(PAID_OTHERWISE));
   const noted = new Set(ctx.state.readLines(NOTED));
   const lines: MissedLine[] = [];
@@ -360,7 +352,8 @@ async function checkContracts(ctx: JobContext, t: Catalogue, bank: ReturnType<ty
         title: t['reconcile.missed.title']({ contract: linkTarget(link) ?? link, due: m.due }),
         why: t['reconcile.missed.why']({ amount: `${formatMoney(c.amount)} ${currency}`, period: t[`reconcile.period.${c.period}`](), payer: c.payer }),
         severity: 'medium',
-        deadline: addDays(m.due, 7) > addDays(ctx.clock.localDate(), 0) ? addDays(m.due, 7) : ctx.clock.localDate(),
+        // A week's grace after the due date, and never a deadline already past.
+        deadline: byText(addDays(m.due, 7), ctx.clock.localDate()) > 0 ? addDays(m.due, 7) : ctx.clock.localDate(),
         options: [
           { id: 'paid_otherwise', text: t['reconcile.missed.paid_otherwise']() },
           { id: 'noted', text: t['reconcile.missed.noted']() },
@@ -372,14 +365,14 @@ async function checkContracts(ctx: JobContext, t: Catalogue, bank: ReturnType<ty
       });
     }
   }
-  return { lines };
+  return lines;
 }
 
 // ---------------------------------------------------------------- what the owner reads
 
 function reportState(
   today: string, now: string, records: ReadonlyMap<string, RecordFm>, paymentsOf: ReadonlyMap<string, readonly Payment[]>, payable: ReadonlyMap<string, Money>, rows: readonly BankRow[], rowsById: ReadonlyMap<string, BankRow>,
-  asked: ReadonlySet<string>, waiting: ReadonlySet<string>, dismissed: ReadonlySet<string>, missed: Missed, differences: { date: string; text: string }[],
+  asked: ReadonlySet<string>, waiting: ReadonlySet<string>, dismissed: ReadonlySet<string>, missed: MissedLine[], differences: { date: string; text: string }[],
 ): ReportState {
   const rowLine = (r: BankRow): RowLine => ({
     id: rowId(r), ledger: r.ledger, key: r.key, date: r.date, amount: r.amount, currency: r.currency,
@@ -411,49 +404,7 @@ function reportState(
   const unmatchedRows = rows
     .filter((r) => !paidRows.has(rowId(r)))
     .map((r) => ({ ...rowLine(r), status: asked.has(rowId(r)) ? ('asked' as const) : waiting.has(rowId(r)) ? ('waiting' as const) : dismissed.has(rowId(r)) ? ('dismissed' as const) : ('open' as const) }));
-  return { today, generated: now, matches, unmatchedRows, invoices, missed: missed.lines, differences, review: asked.size };
-}
-
-/**
- * Derived notes (reports, balances) written unless they say what they say already (their timestamp
- * aside). New ones are created together, their fsyncs in one batch: a first run makes hundreds.
- */
-class DerivedNotes {
-  private readonly staged: { kind: KindName; fm: Record<string, unknown>; body: string; note: StagedNote }[] = [];
-  written = 0;
-
-  constructor(private readonly ctx: JobContext) {}
-
-  put<K extends KindName>(kind: K, fm: Frontmatter<K>, body: string, stamp: string): void {
-    const { ctx } = this;
-    const path = ctx.vault.pathFor(kind, fm);
-    // The index holds the note's hash of what the companion wrote: the same hash over the new text (with
-    // the old stamp) means nothing to write, and nobody edited it since; no file is read to know that.
-    const cur = ctx.index.get(path)?.frontmatter;
-    if (cur && typeof cur[HASH_KEY] === 'string') {
-      const spec = kindSpec(kind);
-      const next = { [KIND_KEY]: kind, ...(fm as Record<string, unknown>), [stamp]: cur[stamp] };
-      const generated = splitOwnerSection(joinOwnerSection(splitOwnerSection(body).generated, undefined, spec.derived === true)).generated;
-      if (companionHash(spec, next, generated) === cur[HASH_KEY]) return;
-    }
-    if (!ctx.vault.exists(path)) {
-      this.staged.push({ kind, fm: fm as Record<string, unknown>, body, note: stageCompanionNote(ctx, kind, fm, body, path) });
-      return;
-    }
-    ctx.vault.writeCompanionNote(kind, fm, body, { path });
-    this.written++;
-  }
-
-  async done(): Promise<number> {
-    const outcomes = await linkNotes(this.ctx, this.staged.map((s) => s.note));
-    outcomes.forEach((o, i) => {
-      const s = this.staged[i]!;
-      // Made meanwhile by someone else: written the usual way, which keeps what they wrote.
-      if (o === 'exists') this.ctx.vault.writeCompanionNote(s.kind, s.fm as Frontmatter<KindName>, s.body, { path: s.note.path });
-      this.written++;
-    });
-    return this.written;
-  }
+  return { today, generated: now, matches, unmatchedRows, invoices, missed, differences, review: asked.size };
 }
 
 /** One report per month that has a bank row or an invoice, from the first such month to this one. */

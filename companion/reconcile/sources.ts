@@ -1,7 +1,7 @@
 // Where invoices come from, placed: which way each goes (by the business's own identifiers) and which
 // counterparty note it is with. An e-invoice or export names both parties; a mail's triage facts and the
 // owner's invoice notes say it in their own way. Reads the index and notes, writes nothing.
-import { identifiersOf, linkTo, moneyFromNumber, normaliseCompanyName, type Frontmatter } from '../../contract/index.ts';
+import { identifiersOf, linkTarget, linkTo, moneyFromNumber, normaliseCompanyName, type Frontmatter } from '../../contract/index.ts';
 import type { JobContext } from '../core/job.ts';
 import type { IndexEntry } from '../core/vault-index.ts';
 import type { Found } from './records.ts';
@@ -122,7 +122,7 @@ export function foundInMail(ctx: Pick<JobContext, 'index'>, own: Own): Found[] {
       doc,
       direction: sent ? 'outgoing' : 'incoming',
       ...(cp ? { counterparty: cp } : {}),
-      ...(cp ? { counterpartyName: cp.replace(/^\[\[|\]\]$/g, '').split('|')[0]! } : name ? { counterpartyName: name } : {}),
+      ...(cp ? { counterpartyName: linkTarget(cp) ?? cp } : name ? { counterpartyName: name } : {}),
       ...(f.tax_id ? { counterpartyTaxId: f.tax_id } : {}),
       sourceKey: `mail:${e.path}`,
       evidence: [linkTo(e.path.slice(0, -3)), ...(f.attachments ?? []).filter((a) => a.startsWith('[['))],
@@ -136,7 +136,7 @@ export function foundInNotes(ctx: Pick<JobContext, 'index'>): { found: Found; ca
   const out: { found: Found; cancelled: boolean }[] = [];
   for (const e of ctx.index.byKind('invoice')) {
     const f = e.frontmatter as Frontmatter<'invoice'>;
-    const cpName = f.counterparty.replace(/^\[\[|\]\]$/g, '').split('|')[0]!.trim();
+    const cpName = linkTarget(f.counterparty) ?? f.counterparty.trim();
     const cp = ctx.index.findCounterparty({ name: cpName });
     const doc: InvoiceDoc = {
       source: 'note',

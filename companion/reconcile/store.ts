@@ -1,10 +1,9 @@
 // Invoice records on disk: found invoices grouped into the record each belongs to, and the records
 // written: a new one created with its body, a known one changed only in the keys whose value changed
 // (many at once, owner-safe). Both the import job and the reconciliation pass go through here.
-import { WROTE_KEY, formatMoney, moneyFromNumber, type Frontmatter } from '../../contract/index.ts';
+import { formatMoney, moneyFromNumber, type Frontmatter } from '../../contract/index.ts';
 import type { JobContext } from '../core/job.ts';
 import { updateCompanionNotes } from '../core/note-batch.ts';
-import { parseWrote, valueDigest } from '../core/frontmatter.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
 import { RESCANNED, RecordIndex, byText, SOURCE_RANK, mergeFound, type Found, type RecordFm, type RecordView } from './records.ts';
 import type { InvoiceSource } from './types.ts';
@@ -69,26 +68,6 @@ function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pa
   const out: Partial<T> = {};
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
   return out;
-}
-
-/** Whether the owner set this key of a companion note themselves (it no longer holds what the companion wrote). */
-export function setByOwner(fm: Record<string, unknown>, key: string): boolean {
-  const wrote = parseWrote(fm[WROTE_KEY]);
-  if (!wrote) return false;
-  const was = wrote.get(key);
-  return was !== undefined && was !== digestOf(fm[key]);
-}
-
-// Statuses, due dates and counterparties repeat across thousands of records: each value hashed once.
-const digests = new Map<string, string>();
-function digestOf(v: unknown): string {
-  const k = JSON.stringify(v ?? null);
-  let d = digests.get(k);
-  if (d === undefined) {
-    if (digests.size > 50_000) digests.clear();
-    digests.set(k, (d = valueDigest(v)));
-  }
-  return d;
 }
 
 export function recordBody(t: Catalogue, fm: RecordFm): string {

@@ -5,7 +5,7 @@
 // does not come back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildDemo, DEMO_NOW } from '../../companion/cli/demo.ts';
@@ -108,7 +108,6 @@ test('the demo reconciled: true states, the act difference once, idempotent, ans
   // The owner answers the act question; it is acted on once and not raised again.
   const item = diffs()[0]!;
   const text = readFileSync(join(vault, item.path), 'utf8').replace(/^status: open$/m, 'status: decided').replace(/^---\n/, '---\nanswer: ask_them\n');
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(join(vault, item.path), text);
   rt = runtime();
   const runs = await runJobs(rt, JOBS.filter((j) => j.name === 'answers' || j.name === 'reconcile'), { sweepImports: false });

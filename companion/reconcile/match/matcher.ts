@@ -25,7 +25,8 @@ const CP_SCAN_ALL = 4;
 /** The combination search: this many open invoices nearest in date, sets of 2..4. */
 const SUM_POOL = 12;
 const SUM_CREDIT_POOL = 4;
-const REVIEW_OPTIONS = 5;
+/** Candidates a review question offers at most (the answer handlers are registered for as many). */
+export const REVIEW_OPTIONS = 5;
 
 const REFUND_RE = /возврат|refund|rückerstattung|erstattung|storno|gutschrift/iu;
 
