@@ -2,11 +2,11 @@
 // X --period 2026-11`, kept as a request in the state folder and made again on every run, so it follows
 // the books), and the counterparty's own act arriving by mail, compared with ours line by line, each
 // difference asked once.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { linkTarget, linkTo, monthBounds, moneyFromNumber, moneyToNumber, type Frontmatter } from '../../contract/index.ts';
 import type { JobContext } from '../core/job.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
-import { buildAct, compareActs, describeDifference, renderAct, type Act, type ActInput } from './act.ts';
+import { buildAct, compareActs, describeDifference, renderAct, type Act, type ActInput, type TheirAct } from './act.ts';
 import { readTheirAct } from './act-read.ts';
 import type { RecordFm } from './records.ts';
 import type { BankRow } from './types.ts';
@@ -111,6 +111,7 @@ const ACT_FILES = /\.(pdf|xlsx|csv)$/i;
  */
 export async function theirActs(ctx: JobContext, t: Catalogue, books: Books, out: DerivedNotes): Promise<{ differences: { date: string; text: string }[] }> {
   const differences: { date: string; text: string }[] = [];
+  const cache = new ReadActs(ctx);
   for (const e of ctx.index.byKind('mail_message')) {
     const fm = e.frontmatter as Partial<Frontmatter<'mail_message'>>;
     if (!fm.counterparty || fm.list === true) continue;
@@ -118,7 +119,7 @@ export async function theirActs(ctx: JobContext, t: Catalogue, books: Books, out
       const path = linkTarget(link);
       if (!path || !ACT_FILES.test(path) || !(ACT_WORDS.test(fm.subject ?? '') || ACT_WORDS.test(path.split('/').pop()!))) continue;
       if (!ctx.vault.exists(path)) continue;
-      const theirs = await readTheirAct(new Uint8Array(readFileSync(ctx.vault.abs(path))), path);
+      const theirs = await cache.read(path);
       if ('error' in theirs) {
         ctx.log.warn({ file: path, reason: theirs.error }, 'cannot read the counterparty act');
         continue;
@@ -153,5 +154,50 @@ export async function theirActs(ctx: JobContext, t: Catalogue, books: Books, out
       }
     }
   }
+  cache.save();
   return { differences };
+}
+
+const READ_ACTS = 'their-acts.json';
+type Cached = { size: number; mtimeMs: number; act: TheirAct | { error: string } };
+// Money kept as its digits: JSON has no bigint.
+const toJson = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? { $money: v.toString() } : v);
+const fromJson = (_k: string, v: unknown): unknown => {
+  const m = v !== null && typeof v === 'object' ? (v as { $money?: unknown }).$money : undefined;
+  return typeof m === 'string' ? BigInt(m) : v;
+};
+
+/** Their acts as read before, by file size and time: the pass runs after every statement and triage, and a PDF is read once. */
+class ReadActs {
+  private readonly beforeText: string;
+  private readonly before: Record<string, Cached>;
+  private readonly now: Record<string, Cached> = {};
+
+  constructor(private readonly ctx: JobContext) {
+    let text = '{}';
+    let before: Record<string, Cached> = {};
+    try {
+      text = readFileSync(ctx.state.path(READ_ACTS), 'utf8');
+      before = JSON.parse(text, fromJson) as Record<string, Cached>;
+    } catch {
+      // None yet, or unreadable: every act is read again.
+    }
+    this.beforeText = text;
+    this.before = before;
+  }
+
+  async read(path: string): Promise<TheirAct | { error: string }> {
+    const abs = this.ctx.vault.abs(path);
+    const st = statSync(abs);
+    const hit = this.before[path];
+    const entry = hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs ? hit : { size: st.size, mtimeMs: st.mtimeMs, act: await readTheirAct(new Uint8Array(readFileSync(abs)), path) };
+    this.now[path] = entry;
+    return entry.act;
+  }
+
+  /** Keeps the acts of this pass (an attachment gone is forgotten). */
+  save(): void {
+    const text = JSON.stringify(this.now, toJson);
+    if (text !== this.beforeText) this.ctx.state.writeJson(READ_ACTS, JSON.parse(text));
+  }
 }
