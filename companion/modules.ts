@@ -13,6 +13,8 @@ import { STATEMENT_DECISIONS } from './statements/decisions.ts';
 import { triageJob } from './triage/index.ts';
 import { invoicesJob, reconcileJob } from './reconcile/index.ts';
 import { RECONCILE_DECISIONS } from './reconcile/decisions.ts';
+import { riskJob } from './risk/index.ts';
+import { RISK_DECISIONS } from './risk/decisions.ts';
 import { learnerJob } from './models/learn-job.ts';
 import { MODEL_DECISIONS } from './models/decisions.ts';
 import { costsJob } from './costs/index.ts';
@@ -24,6 +26,7 @@ export const MODULES: readonly Module[] = [
   { name: 'statements', jobs: [statementsJob], decisions: STATEMENT_DECISIONS },
   { name: 'triage', jobs: [triageJob] },
   { name: 'reconcile', jobs: [invoicesJob, reconcileJob], decisions: RECONCILE_DECISIONS },
+  { name: 'risk', jobs: [riskJob], decisions: RISK_DECISIONS },
   { name: 'models', jobs: [learnerJob], decisions: MODEL_DECISIONS },
   { name: 'costs', jobs: [costsJob] },
 ];

@@ -128,6 +128,14 @@ export const SETTINGS = {
   erp_odata_url: str('', 'Base address of the 1C OData feed (http://host/base, where /odata/standard.odata is published); empty: no feed. Its password is the secret erp_odata_password.'),
   erp_odata_user: str('', 'User of the 1C OData feed.'),
   erp_odata_since: str('', 'Only documents of the feed dated on or after this day (YYYY-MM-DD); empty: all.'),
+  // risk hunting (companion/risk): what is raised, and how early.
+  schedule_risk: schedule('45 5 * * *', 'Cron expression of the daily risk scan (before the digest; it also runs after every statement, reconciliation and triage run).'),
+  risk_contract_horizon_days: num(30, 'A contract is raised when its last day to give notice (auto-renewing) or its end falls within this many days.'),
+  risk_overdue_grace_days: num(3, 'An invoice is raised as overdue once it is this many days past due and unpaid.'),
+  risk_duplicate_window_days: num(7, 'Two outgoing payments to one counterparty of the same amount and near-identical purpose within this many days are raised as a possible duplicate.'),
+  risk_new_payee_amount: num(0, 'A first payment to a payee never paid before is raised above this amount in the base currency; 0: above the 90th percentile of the business\'s own outgoing payments.'),
+  risk_cash_floor: num(0, 'The cash position in the base currency below which it is raised.'),
+  risk_runway_months: num(2, 'Runway (cash over the mean net monthly outflow of 90 days) below which it is raised; 0: never.'),
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

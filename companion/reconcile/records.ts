@@ -7,9 +7,6 @@ import { daysBetween, formatMoney, linkTarget, moneyFromNumber, moneyToNumber, s
 import { refKey } from './match/normalize.ts';
 import type { InvoiceDoc, InvoiceSource } from './types.ts';
 
-/** Strings by code point: dates, paths and keys sort the same on every machine and locale, and fast. */
-export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /** An invoice one source gives, placed: which way it goes and whom it is with. */
 export interface Found {
   doc: InvoiceDoc;

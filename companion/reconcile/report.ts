@@ -2,7 +2,7 @@
 // rendered from the reconciled state in the owner's language. Pure: the caller gathers the state and
 // writes the notes.
 import { addDays, daysBetween, escapeCell, formatMoney, linkTarget, renderTable, sumMoney, type Money } from '../../contract/index.ts';
-import { byText } from './records.ts';
+import { byText } from '../core/bank.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
 
 /** An invoice as the reports show it. */

@@ -5,7 +5,8 @@ import { formatMoney, moneyFromNumber, type Frontmatter } from '../../contract/i
 import type { JobContext } from '../core/job.ts';
 import { updateCompanionNotes } from '../core/note-batch.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
-import { RESCANNED, RecordIndex, byText, SOURCE_RANK, mergeFound, type Found, type RecordFm, type RecordView } from './records.ts';
+import { byText } from '../core/bank.ts';
+import { RESCANNED, RecordIndex, SOURCE_RANK, mergeFound, type Found, type RecordFm, type RecordView } from './records.ts';
 import type { InvoiceSource } from './types.ts';
 
 /** One record with the found invoices that belong to it this run. */

@@ -56,26 +56,7 @@ export class InvoiceFormatError extends Error {
 // ---- matching ----
 
 /** A booked bank movement, as the ledger holds it. */
-export interface BankRow {
-  /** The ledger row's dedup key: with `ledger`, the row's identity. */
-  key: string;
-  /** Vault path of the ledger month note. */
-  ledger: string;
-  account: string;
-  /** YYYY-MM-DD */
-  date: string;
-  /** Signed: money in positive, money out negative. */
-  amount: Money;
-  currency: string;
-  counterpartyName?: string;
-  counterpartyAccount?: string;
-  counterpartyTaxId?: string;
-  /** The counterparty note the row resolves to, when one does (its identifiers first, the link second). */
-  counterparty?: string;
-  /** Payment purpose / remittance text. */
-  text: string;
-  reference?: string;
-}
+export type { BankRow } from '../core/bank.ts';
 
 /** An invoice the matcher may pay off, with what is still open on it. */
 export interface OpenInvoice {

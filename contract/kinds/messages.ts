@@ -79,6 +79,8 @@ export const mailMessage = defineKind({
     /** From a mailing list (List-Id or List-Unsubscribe): never proposes a counterparty. */
     list: z.boolean().default(false),
     status: z.enum(MAIL_STATUSES).default('new'),
+    /** The owner's decision on a claim in this thread, linked by the risk scan from the mail that came after it. */
+    decision: wikilink.optional(),
     ...triage,
   }),
   fileName: (fm) =>

@@ -118,6 +118,80 @@ export const en = {
   'act.difference.opening': (p: { date: string; ours: string; theirs: string }) => `Opening balance on ${p.date}: ${p.ours} by our books, ${p.theirs} by their act`,
   'act.difference.closing': (p: { date: string; ours: string; theirs: string }) =>
     `Closing balance on ${p.date}: ${p.ours} by our books, ${p.theirs} by their act, more than the lines of the act explain`,
+  // risk hunting (companion/risk)
+  'risk.contract.title': (p: { contract: string; deadline: string; autoRenew: boolean }) =>
+    p.autoRenew ? `Last day to give notice on ${p.contract}: ${p.deadline}` : `${p.contract} ends on ${p.deadline}`,
+  'risk.contract.why': (p: { end: string; noticeDays?: number; autoRenew: boolean; days: number }) =>
+    p.autoRenew
+      ? `It renews by itself on ${p.end} unless notice is given ${p.noticeDays ?? 0} days before, so ${p.days} day(s) are left to decide whether to renew, renegotiate or let it end.`
+      : `It ends on ${p.end}, in ${p.days} day(s), and does not renew by itself.`,
+  'risk.contract.renew': () => 'Renew it as it is',
+  'risk.contract.renegotiate': () => 'Renegotiate the terms before the deadline',
+  'risk.contract.let_end': () => 'Let it end',
+  'risk.contract.done': (p: { option: 'renew' | 'renegotiate' | 'let_end'; autoRenew: boolean; deadline: string }): string =>
+    p.option === 'renew'
+      ? p.autoRenew ? 'Noted: it renews by itself; nothing to send.' : `Noted: arrange the renewal with them before ${p.deadline} and set the new end in the contract note.`
+      : p.option === 'renegotiate' ? `Noted: renegotiate before ${p.deadline}; set the new terms in the contract note when agreed.`
+        : p.autoRenew ? `Noted: send them your notice before ${p.deadline}; this contract will not be raised again.` : 'Noted: it ends as planned; this contract will not be raised again.',
+  'risk.overdue.title': (p: { number: string; party: string; days: number; incoming: boolean }) =>
+    p.incoming ? `Invoice ${p.number} from ${p.party} is ${p.days} day(s) overdue and unpaid` : `${p.party} has not paid invoice ${p.number}, ${p.days} day(s) overdue`,
+  'risk.overdue.why': (p: { amount: string; due: string; issued: string }) => `${p.amount} open, issued ${p.issued}, due ${p.due}. No payment in the bank statements matches it.`,
+  'risk.overdue.remind': () => 'Remind the client',
+  'risk.overdue.wait': () => 'Give them more time',
+  'risk.overdue.pay': () => 'Pay it',
+  'risk.overdue.dispute': () => 'Dispute it',
+  'risk.overdue.done': (p: { option: string; number: string }): string =>
+    p.option === 'remind' ? `Noted: remind them of invoice ${p.number}; AIOS sends nothing itself.`
+      : p.option === 'pay' ? `Noted: pay invoice ${p.number}; its record is closed when the bank shows the payment.`
+          : p.option === 'dispute' ? `Noted: invoice ${p.number} is disputed.` : `Noted: waiting for the payment of invoice ${p.number}.`,
+  'risk.duplicate.title': (p: { party: string; amount: string }) => `Possibly paid twice: ${p.amount} to ${p.party}`,
+  'risk.duplicate.why': (p: { first: string; second: string; reason: string }) => `Two outgoing payments, on ${p.first} and ${p.second}, ${p.reason}.`,
+  'risk.duplicate.same_reference': () => 'with the same reference',
+  'risk.duplicate.same_amount': (p: { days: number }) => `of the same amount ${p.days} day(s) apart with near-identical purposes`,
+  'risk.duplicate.refund': () => 'A duplicate: ask them to refund or offset it',
+  'risk.duplicate.not_duplicate': () => 'Not a duplicate: two different payments',
+  'risk.duplicate.done': (p: { option: string }): string => (p.option === 'refund' ? 'Noted: ask them for the refund or an offset; AIOS sends nothing itself.' : 'Noted: two different payments; this pair will not be raised again.'),
+  'risk.unusual.title_new': (p: { party: string; amount: string }) => `First payment to ${p.party}: ${p.amount}`,
+  'risk.unusual.title_size': (p: { party: string; amount: string }) => `Unusual payment to ${p.party}: ${p.amount}`,
+  'risk.unusual.why_new': (p: { threshold: string; since: string }) => `Nothing was paid to this payee in the statements since ${p.since}, and the amount is above ${p.threshold}.`,
+  'risk.unusual.why_size': (p: { median: string; count: number }) => `Far outside this payee's own history: ${p.count} earlier payment(s), typically ${p.median}.`,
+  'risk.unusual.expected': () => 'Expected: I know about it',
+  'risk.unusual.investigate': () => 'Not expected: look into it with the bank',
+  'risk.unusual.done': (p: { option: string }): string => (p.option === 'expected' ? 'Noted as expected.' : 'Noted: check it with the bank at once; AIOS contacts no one itself.'),
+  'risk.claim.title': (p: { party: string }) => `Claim from ${p.party}`,
+  'risk.claim.why': (p: { subject: string; date: string; summary: string }) => `"${p.subject}" (${p.date}): ${p.summary}`,
+  'risk.claim.accept': () => 'Accept it and offer a remedy',
+  'risk.claim.dispute': () => 'Dispute it',
+  'risk.claim.negotiate': () => 'Negotiate',
+  'risk.claim.done': (p: { option: string }): string =>
+    p.option === 'accept' ? 'Noted: offer the remedy; the next mail in this thread links this decision.' : p.option === 'dispute' ? 'Noted: disputed; the next mail in this thread links this decision.' : 'Noted: negotiate; the next mail in this thread links this decision.',
+  'risk.cash.title_floor': (p: { total: string; floor: string }) => `Cash ${p.total} is below the floor of ${p.floor}`,
+  'risk.cash.title_runway': (p: { months: string }) => `Runway is down to ${p.months} months`,
+  'risk.cash.why': (p: { total: string; runway?: string; asOf: string }) => `Cash position as of ${p.asOf}: ${p.total}${p.runway ? `, runway ${p.runway} months at the last 90 days' mean net outflow` : ''}.`,
+  'risk.cash.plan': () => 'I will plan for it (delay payments, chase receivables)',
+  'risk.cash.acknowledge': () => 'Known and covered',
+  'risk.cash.done': (p: { option: string }): string => (p.option === 'plan' ? 'Noted: the digest keeps showing the cash position and overdue receivables.' : 'Noted as covered.'),
+  'risk.bank.title_mail': (p: { party: string }) => `${p.party} announces new bank details`,
+  'risk.bank.title_payment': (p: { party: string; account: string }) => `Paid ${p.party} to an account not on their note (${p.account})`,
+  'risk.bank.why_mail': (p: { subject: string; date: string; from: string; account?: string; known: string }) =>
+    `"${p.subject}" from ${p.from} (${p.date})${p.account ? ` gives the account ${p.account}` : ' says the bank details changed'}. Known accounts: ${p.known}. Changed details are a classic fraud before a payment: confirm them by phone, on a number you already had, before paying.`,
+  'risk.bank.why_payment': (p: { date: string; amount: string; known: string }) => `On ${p.date} ${p.amount} went to this account; the counterparty's note lists ${p.known}.`,
+  'risk.bank.none_known': () => 'none',
+  'risk.bank.unknown_sender': () => 'none, the sender is not a known counterparty',
+  'risk.bank.confirmed': () => 'Confirmed with them by phone: the new account is theirs',
+  'risk.bank.fraud': () => 'Not theirs: treat it as fraud',
+  'risk.bank.done': (p: { option: string; account?: string }): string =>
+    p.option === 'confirmed'
+      ? `Noted${p.account ? `: ${p.account} is no longer raised; add it to the counterparty note` : ''}.`
+      : `Noted as fraud${p.account ? `: any payment to ${p.account} is raised at once` : ''}; the mail is marked done. Tell the bank if money has gone.`,
+  'risk.deadline.title': (p: { party: string; deadline: string }) => `${p.party} set a deadline: ${p.deadline}`,
+  'risk.deadline.why': (p: { subject: string; date: string; summary: string }) => `"${p.subject}" (${p.date}): ${p.summary}`,
+  'risk.deadline.handled': () => 'Handled (answered or done)',
+  'risk.deadline.working': () => 'I am working on it',
+  'risk.deadline.not_relevant': () => 'Not relevant to us',
+  'risk.deadline.done': (p: { option: string }): string => (p.option === 'handled' ? 'Noted as handled; the mail is marked done.' : p.option === 'working' ? 'Noted: the deadline stays in the digest until it passes.' : 'Noted: not relevant; the mail is marked done.'),
+  'risk.authority': () => 'an authority',
+  'risk.resolved': () => 'Closed by the risk scan: the facts behind it went away (paid, changed, answered or deleted).',
 } as const;
 
 export type Catalogue = { [K in keyof typeof en]: (typeof en)[K] };

@@ -1198,7 +1198,10 @@ function single(r: RowView, v: InvoiceView, cp: CpLevel, open: Money, run: Run, 
   const config = run.config;
   const idx = v.idx;
   const target = refund ? run.ix.total[idx]! : open;
-  const ref = refLevel(r, v);
+  // A number one typo from the invoice's cannot mean it when the payment was made before the invoice
+  // existed: the text names another one.
+  const read = refLevel(r, v);
+  const ref: RefLevel = read === 'fuzzy' && r.day < v.issuedDay ? 'conflict' : read;
   if (ref === 'conflict' && cp === 'conflict') return undefined;
   const amount = (refund ? undefined : fastAmountLevel(idx, run)) ?? exactAmountLevel(r, idx, target, run);
   const date = dateLevel(r, v, config);
@@ -1322,8 +1325,8 @@ function negligibleAt(r: RowView, idx: number, cp: CpLevel, run: Run): boolean {
     if (c.digits.length >= 3 && !c.openParties.has(party)) typo = true;
     if (contractNo >= 0 && c.keyNo === contractNo) best = 'contract';
   }
-  const ref: RefLevel = typo ? 'fuzzy' : r.citesInvoice || r.hitParties.has(party) ? 'conflict' : best;
   const day = r.day, issued = ix.issuedDay[idx]!, due = ix.dueDay[idx]!;
+  const ref: RefLevel = typo && day >= issued ? 'fuzzy' : r.citesInvoice || r.hitParties.has(party) ? 'conflict' : best;
   const late = day - due - run.config.windowDays;
   const date: DateLevel = day < issued - 7 ? (issued - day > 30 ? 'far' : 'early') : late > 0 ? (late > 2 * run.config.windowDays ? 'far' : 'late') : 'in';
   return scoreOfLevels(ref, cp, amount, date, false, r.saysPart) < run.negligible;

@@ -1,10 +1,34 @@
-// The bank side: every booked row of the ledger notes as the matcher sees it, its counterparty resolved
-// from its identifiers first and the ledger's link second (contract/ledger.ts says why), and the dates
-// the statements cover per currency. Transfers between the business's own accounts are not payments.
-import { linkTarget, linkTo, parseLedgerRows, WIKILINK_RE, type Frontmatter } from '../../contract/index.ts';
-import type { JobContext } from '../core/job.ts';
-import { byText } from './records.ts';
-import type { BankRow } from './types.ts';
+// The bank side as the passes over it read it (reconciliation, risk, the digest): every booked row of
+// the ledger notes, its counterparty resolved from its identifiers first and the ledger's link second
+// (contract/ledger.ts says why), and the dates the statements cover per currency. Transfers between the
+// business's own accounts are not payments.
+import { linkTarget, linkTo, parseLedgerRows, WIKILINK_RE, type Frontmatter, type Money } from '../../contract/index.ts';
+import type { JobContext } from './job.ts';
+
+/** Strings by code point: dates, paths and keys sort the same on every machine and locale, and fast. */
+export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One booked bank row that is a payment (not an own transfer). */
+export interface BankRow {
+  /** The ledger row's dedup key: with `ledger`, the row's identity. */
+  key: string;
+  /** Vault path of the ledger month note, without `.md`. */
+  ledger: string;
+  account: string;
+  /** YYYY-MM-DD */
+  date: string;
+  /** Signed: money in positive, money out negative. */
+  amount: Money;
+  currency: string;
+  counterpartyName?: string;
+  counterpartyAccount?: string;
+  counterpartyTaxId?: string;
+  /** The counterparty note the row resolves to, when one does (its identifiers first, the link second). */
+  counterparty?: string;
+  /** Payment purpose / remittance text. */
+  text: string;
+  reference?: string;
+}
 
 export interface Bank {
   rows: BankRow[];

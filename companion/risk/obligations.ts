@@ -1,0 +1,72 @@
+// Dates the business is bound by: a contract's last day to give notice (or its end), and invoices past
+// due and unpaid either way.
+import { addDays, daysBetween, formatMoney, linkTarget, moneyToNumber } from '../../contract/index.ts';
+import type { Catalogue } from '../core/i18n/index.ts';
+import type { Finding, RiskConfig, RiskInput } from './types.ts';
+
+export const note = (path: string) => `note:${path}`;
+/** A link by path (`[[Contracts/x]]`): resolves whatever notes share the base name. */
+export const pathLink = (path: string) => `[[${path.replace(/\.md$/, '')}]]`;
+
+/** The day that matters for a contract: the last day to give notice when it renews by itself, else its end. */
+export function contractDeadline(c: { end?: string; noticeDays?: number; autoRenew: boolean }): string | undefined {
+  if (!c.end) return undefined;
+  return c.autoRenew ? addDays(c.end, -(c.noticeDays ?? 0)) : c.end;
+}
+
+export function contractNotices(input: RiskInput, cfg: RiskConfig, t: Catalogue, examined: Set<string>): Finding[] {
+  const out: Finding[] = [];
+  // The owner chose to let it end: not raised again, whatever its dates say now.
+  const letEnd = new Set(input.decisions.filter((d) => d.kind === 'contract_notice' && d.option === 'let_end' && d.contract).map((d) => d.contract!));
+  for (const c of input.contracts) {
+    if (c.status !== 'active') continue;
+    examined.add(note(c.path));
+    if (letEnd.has(c.link)) continue;
+    const deadline = contractDeadline(c);
+    if (!deadline || !c.end) continue;
+    const days = daysBetween(input.today, deadline);
+    // Until the end itself: a missed notice day still leaves the renewal to settle with them.
+    if (days > cfg.contractHorizonDays || c.end < input.today) continue;
+    const mails = input.messages.filter((m) => m.counterparty && m.counterparty === c.counterparty && m.deadline === deadline).map((m) => pathLink(m.path));
+    out.push({
+      finding_key: `contract_notice:${c.path}:${c.end}:${c.noticeDays ?? 0}:${c.autoRenew}`,
+      kind: 'contract_notice',
+      title: t['risk.contract.title']({ contract: c.counterparty ? `${c.title} (${linkTarget(c.counterparty) ?? c.counterparty})` : c.title, deadline, autoRenew: c.autoRenew }),
+      why: t['risk.contract.why']({ end: c.end, autoRenew: c.autoRenew, days: Math.max(0, days), ...(c.noticeDays !== undefined ? { noticeDays: c.noticeDays } : {}) }),
+      severity: days <= 7 ? 'high' : 'medium',
+      deadline,
+      evidence: [c.link, ...mails],
+      options: (['renew', 'renegotiate', 'let_end'] as const).map((id) => ({ id, text: t[`risk.contract.${id}`]() })),
+      targets: [note(c.path)],
+      contract: c.link,
+      ...(c.counterparty ? { counterparty: c.counterparty } : {}),
+    });
+  }
+  return out;
+}
+
+export function overdueInvoices(input: RiskInput, cfg: RiskConfig, t: Catalogue, examined: Set<string>): Finding[] {
+  const out: Finding[] = [];
+  for (const r of input.invoices) {
+    examined.add(note(r.path));
+    if (r.status !== 'open' && r.status !== 'partly_paid') continue;
+    if (!r.due || r.outstanding <= 0n) continue;
+    const days = daysBetween(r.due, input.today);
+    if (days <= cfg.overdueGraceDays) continue;
+    const incoming = r.direction === 'incoming';
+    const amount = `${formatMoney(r.outstanding)} ${r.currency}`;
+    out.push({
+      // The facts: which invoice, when due, how much open. The days overdue grow daily and are not one.
+      finding_key: `invoice_overdue:${r.key}:${r.due}:${moneyToNumber(r.outstanding)}`,
+      kind: 'invoice_overdue',
+      title: t['risk.overdue.title']({ number: r.number, party: r.party, days, incoming }),
+      why: t['risk.overdue.why']({ amount, due: r.due, issued: r.issued }),
+      severity: days > 30 ? 'high' : 'medium',
+      evidence: [pathLink(r.path)],
+      options: (incoming ? (['pay', 'dispute'] as const) : (['remind', 'wait'] as const)).map((id) => ({ id, text: t[`risk.overdue.${id}`]() })),
+      targets: [note(r.path)],
+      ...(r.counterparty ? { counterparty: r.counterparty } : {}),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,183 @@
+// What the scan needs, read from the index, the ledgers and the risk module's state folder into plain
+// data. Bodies are read only for the recent messages the detectors look into.
+import { addDays, moneyToNumber, parseMoney, type Money } from '../../contract/index.ts';
+import { readBank } from '../core/bank.ts';
+import type { JobContext } from '../core/job.ts';
+import { ratesNotes, ratesOn } from '../core/rates.ts';
+import { ownerChanged } from '../core/frontmatter.ts';
+import type { IndexEntry } from '../core/vault-index.ts';
+import { pathLink } from './obligations.ts';
+import { MESSAGE_DAYS, type CashFact, type ContractFact, type CounterpartyFact, type DecisionMemory, type InvoiceFact, type MessageFact, type RiskConfig, type RiskInput } from './types.ts';
+
+export const CONFIRMED_ACCOUNTS = 'confirmed-accounts.txt';
+export const FRAUD_ACCOUNTS = 'fraud-accounts.txt';
+export const LOW_CASH = 'low-cash.json';
+/** A learner's category below this is a guess: a claim it names is confirmed by the words first. */
+const LEARNER_SURE = 0.8;
+
+/** A frontmatter value as text: YAML may have read a date as a Date. */
+function text(v: unknown): string | undefined {
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+const day = (v: unknown) => text(v)?.slice(0, 10);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(text).filter((s): s is string => !!s) : []);
+const money = (v: unknown): Money => {
+  try {
+    return parseMoney(String(v ?? '0'));
+  } catch {
+    return 0n;
+  }
+};
+
+export function riskConfig(s: JobContext['settings']): RiskConfig {
+  return {
+    contractHorizonDays: s.number('risk_contract_horizon_days'),
+    overdueGraceDays: s.number('risk_overdue_grace_days'),
+    duplicateWindowDays: s.number('risk_duplicate_window_days'),
+    newPayeeAmount: s.number('risk_new_payee_amount'),
+    cashFloor: s.number('risk_cash_floor'),
+    runwayMonths: s.number('risk_runway_months'),
+  };
+}
+
+function contractOf(e: IndexEntry): ContractFact {
+  const fm = e.frontmatter;
+  const notice = typeof fm.notice_days === 'number' ? fm.notice_days : undefined;
+  return {
+    path: e.path, link: pathLink(e.path), title: text(fm.title) ?? e.path, status: text(fm.status) ?? 'active', autoRenew: fm.auto_renew === true,
+    ...(text(fm.counterparty) ? { counterparty: text(fm.counterparty)! } : {}),
+    ...(day(fm.end) ? { end: day(fm.end)! } : {}),
+    ...(notice !== undefined ? { noticeDays: notice } : {}),
+  };
+}
+
+function invoiceOf(e: IndexEntry): InvoiceFact {
+  const fm = e.frontmatter;
+  return {
+    path: e.path, key: text(fm.invoice_key) ?? e.path, number: text(fm.number) ?? '?', direction: fm.direction === 'incoming' ? 'incoming' : 'outgoing',
+    party: (text(fm.counterparty) ?? '').replace(/^\[\[|\]\]$/g, '') || text(fm.counterparty_name) || '?',
+    issued: day(fm.issued) ?? '', outstanding: money(fm.outstanding), currency: text(fm.currency) ?? '', status: text(fm.status) ?? 'open',
+    ...(text(fm.counterparty) ? { counterparty: text(fm.counterparty)! } : {}),
+    ...(day(fm.due) ? { due: day(fm.due)! } : {}),
+  };
+}
+
+function messageOf(ctx: Pick<JobContext, 'vault'>, e: IndexEntry, kind: MessageFact['kind']): MessageFact {
+  const fm = e.frontmatter;
+  let body = '';
+  try {
+    body = ctx.vault.readNote(e.path).body;
+  } catch {
+    // unreadable: its frontmatter still says enough for the dates
+  }
+  const mail = kind === 'mail_message';
+  const subject = (mail ? text(fm.subject) : text(fm.chat)) ?? '';
+  const opt = (k: string, v: unknown) => (text(v) ? { [k]: text(v)! } : {});
+  return {
+    path: e.path, kind, subject,
+    from: (mail ? text(fm.from) : text(fm.chat_id)) ?? '',
+    date: day(fm.date) ?? '',
+    status: text(fm.status) ?? 'new',
+    threadKey: (mail ? text(fm.thread_key) : `chat:${text(fm.chat_id) ?? e.path}`) ?? e.path,
+    messageId: (mail ? text(fm.message_id) ?? text(fm.body_hash) : `${text(fm.chat_id)}:${day(fm.date)}`) ?? e.path,
+    list: fm.list === true,
+    categorySure: ownerChanged(fm, 'category') || fm.triaged_by !== 'learner' || (typeof fm.confidence === 'number' && fm.confidence >= LEARNER_SURE),
+    text: `${subject}\n${body}`,
+    ...opt('fromName', fm.from_name), ...opt('category', fm.category), ...opt('counterparty', fm.counterparty),
+    ...opt('deadline', day(fm.deadline)), ...opt('bankAccount', fm.bank_account), ...opt('invoiceNumber', fm.invoice_number),
+    ...opt('contractNumber', fm.contract_number), ...opt('summary', fm.summary), ...opt('decision', fm.decision),
+  };
+}
+
+function counterpartyOf(e: IndexEntry): CounterpartyFact {
+  const fm = e.frontmatter;
+  const name = text(fm.name) ?? e.path.replace(/^.*\/|\.md$/g, '');
+  return {
+    link: `[[${e.path.replace(/^.*\//, '').replace(/\.md$/, '')}]]`, name, accounts: strings(fm.accounts), emails: strings(fm.emails).map((s) => s.toLowerCase()), domains: strings(fm.domains),
+    ...(text(fm.relationship) ? { relationship: text(fm.relationship)! } : {}),
+    ...(text(fm.tax_id) ? { taxId: text(fm.tax_id)! } : {}),
+  };
+}
+
+function ownAddresses(ctx: Pick<JobContext, 'settings'>): Set<string> {
+  const own = new Set<string>();
+  const add = (s: string) => {
+    const a = s.trim().toLowerCase();
+    if (/^[^\s@]+@[^\s@]+$/.test(a)) own.add(a);
+  };
+  ctx.settings.string('mail_own_addresses').split(',').forEach(add);
+  try {
+    for (const row of ctx.settings.rules('mail_accounts')) add(row.address ?? '');
+  } catch {
+    // an unreadable accounts note is the mail module's to report
+  }
+  return own;
+}
+
+export function readRiskInput(ctx: JobContext): RiskInput {
+  const today = ctx.clock.localDate();
+  const base = ctx.settings.string('base_currency');
+  const since = addDays(today, -MESSAGE_DAYS);
+  const recent = (e: IndexEntry) => (day(e.frontmatter.date) ?? '') >= since;
+  const messages = [
+    ...ctx.index.byKind('mail_message').filter(recent).map((e) => messageOf(ctx, e, 'mail_message')),
+    ...ctx.index.byKind('chat_log').filter(recent).map((e) => messageOf(ctx, e, 'chat_log')),
+  ];
+  const bank = readBank(ctx);
+  const historyFrom = new Map<string, string>();
+  for (const r of bank.rows) {
+    const f = historyFrom.get(r.account);
+    if (!f || r.date < f) historyFrom.set(r.account, r.date);
+  }
+  const rates = ratesNotes(ctx, base);
+  const toBase = (amount: Money, currency: string, on: string): number | undefined => {
+    const n = moneyToNumber(amount);
+    if (currency === base) return n;
+    // Any rate on or before the day (the newest known otherwise): a threshold needs a size, not a booking.
+    const r = ratesOn(rates, on) ?? rates[0];
+    const rate = r?.rates[currency];
+    return rate === undefined ? undefined : n * Number(rate);
+  };
+  const cashEntry = ctx.index.byKind('cash_position')[0];
+  let cash: CashFact | undefined;
+  if (cashEntry) {
+    const fm = cashEntry.frontmatter;
+    cash = {
+      path: cashEntry.path, asOf: text(fm.as_of) ?? '', base: text(fm.base_currency) ?? base,
+      ...(typeof fm.total_base === 'number' ? { totalBase: fm.total_base } : {}),
+      ...(typeof fm.runway_months === 'number' ? { runwayMonths: fm.runway_months } : {}),
+    };
+  }
+  const decisions: DecisionMemory[] = ctx.index.byKind('decision_record').filter((e) => text(e.frontmatter.decision_kind)).map((e) => {
+    const fm = e.frontmatter;
+    return {
+      path: e.path, kind: text(fm.decision_kind)!, option: text(fm.option) ?? '', findingKey: text(fm.finding_key) ?? '', date: day(fm.date) ?? '',
+      ...(text(fm.contract) ? { contract: text(fm.contract)! } : {}),
+      ...(text(fm.counterparty) ? { counterparty: text(fm.counterparty)! } : {}),
+    };
+  });
+  const askedDuplicates = new Set<string>();
+  for (const e of ctx.index.byKind('decision_item')) {
+    if (e.frontmatter.kind !== 'possible_duplicate') continue;
+    for (const t of strings(e.frontmatter.targets)) if (t.startsWith('row:') && t.includes('#')) askedDuplicates.add(t.slice(t.lastIndexOf('#') + 1));
+  }
+  const low = ctx.state.readJson<{ since?: string }>(LOW_CASH, {});
+  return {
+    today, base,
+    contracts: ctx.index.byKind('contract').map(contractOf),
+    invoices: ctx.index.byKind('invoice_record').map(invoiceOf),
+    messages,
+    counterparties: ctx.index.byKind('counterparty').map(counterpartyOf),
+    rows: bank.rows,
+    historyFrom,
+    toBase,
+    ...(cash ? { cash } : {}),
+    decisions,
+    askedDuplicates,
+    confirmedAccounts: new Set(ctx.state.readLines(CONFIRMED_ACCOUNTS)),
+    fraudAccounts: new Set(ctx.state.readLines(FRAUD_ACCOUNTS)),
+    ownAddresses: ownAddresses(ctx),
+    ...(low.since ? { lowCashSince: low.since } : {}),
+  };
+}
