@@ -4,6 +4,7 @@
 // business's own accounts are not payments.
 import { linkTarget, linkTo, parseLedgerRows, WIKILINK_RE, type Frontmatter, type Money } from '../../contract/index.ts';
 import type { JobContext } from './job.ts';
+import type { IndexEntry } from './vault-index.ts';
 
 /** Strings by code point: dates, paths and keys sort the same on every machine and locale, and fast. */
 export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -36,11 +37,13 @@ export interface Bank {
   covered: Map<string, { from: string; to: string }>;
 }
 
-export function readBank(ctx: Pick<JobContext, 'index' | 'vault'>): Bank {
-  const rows: BankRow[] = [];
-  const covered = new Map<string, { from: string; to: string }>();
+/**
+ * The counterparty note a bank row's identifiers name, as a wikilink: its tax id, else its account, else
+ * the link or name in its Counterparty cell. Memoised per identity: a ledger repeats a few thousand.
+ */
+export function counterpartyResolver(ctx: Pick<JobContext, 'index'>): (taxId: string, account: string, cell: string) => string | undefined {
   const resolved = new Map<string, string | undefined>();
-  const resolve = (taxId: string, account: string, cell: string): string | undefined => {
+  return (taxId, account, cell) => {
     const k = `${taxId}\u0000${account}\u0000${cell}`;
     if (resolved.has(k)) return resolved.get(k);
     let hit = (taxId && ctx.index.findCounterparty({ taxId })) || (account && ctx.index.findCounterparty({ account })) || undefined;
@@ -52,7 +55,15 @@ export function readBank(ctx: Pick<JobContext, 'index' | 'vault'>): Bank {
     resolved.set(k, link);
     return link;
   };
+}
+
+/** The booked payment rows of the ledger notes (those `only` picks, when given), oldest first. */
+export function readBank(ctx: Pick<JobContext, 'index' | 'vault'>, only?: (ledger: IndexEntry) => boolean): Bank {
+  const rows: BankRow[] = [];
+  const covered = new Map<string, { from: string; to: string }>();
+  const resolve = counterpartyResolver(ctx);
   for (const e of ctx.index.byKind('account_ledger').sort((a, b) => byText(a.path, b.path))) {
+    if (only && !only(e)) continue;
     const fm = e.frontmatter as Frontmatter<'account_ledger'>;
     let parsed;
     try {

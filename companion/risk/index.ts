@@ -9,7 +9,7 @@ import { cashIsLow, lowCash } from './cash.ts';
 import { bankDetailMails, claimCandidates, claims, mailDeadlines } from './messages.ts';
 import { contractNotices, overdueInvoices, pathLink } from './obligations.ts';
 import { duplicatePayments, paymentsToUnknownAccounts, rowTarget, unusualPayments } from './payments.ts';
-import { LOW_CASH, readRiskInput, riskConfig } from './read.ts';
+import { LOW_CASH, messageText, readRiskInput, riskConfig } from './read.ts';
 import type { Finding, MessageFact, RiskInput } from './types.ts';
 
 const CLAIM_CHECKS = 'claim-checks.json';
@@ -21,13 +21,14 @@ async function confirmClaims(ctx: JobContext, input: RiskInput): Promise<Set<str
   let asked = false;
   for (const { message: m, sure } of claimCandidates(input)) {
     if (sure) continue;
-    const id = `${m.path}\u0000${m.text.length}`;
+    const id = `${m.path}\u0000${m.messageId}`;
     if (cache[id] === undefined) {
+      const body = messageText(ctx, m.path, m.subject);
       const other = m.category && m.category !== 'claim' ? m.category : 'other';
       const r = await ctx.models.classify({
         module: 'risk', tier: 'easy', labels: ['claim', other], links: [m.path], ...(m.kind === 'mail_message' ? { sender: m.from } : {}),
         descriptions: { claim: 'the sender makes a claim against the business: a complaint demanding a remedy, a penalty, termination or court' },
-        item: { subject: m.subject, body: m.text.slice(0, 4000), from: m.from },
+        item: { subject: m.subject, body: body.slice(0, 4000), from: m.from },
       });
       // No model could answer: asked again next time rather than remembered as "no".
       if (!r.ok) continue;
@@ -80,8 +81,8 @@ function linkAnsweredClaims(ctx: JobContext, input: RiskInput): number {
 }
 
 export async function riskRun(ctx: JobContext): Promise<JobResult> {
-  const input = readRiskInput(ctx);
   const cfg = riskConfig(ctx.settings);
+  const input = readRiskInput(ctx, cfg);
   // A spell below the floor starts on the first day seen low and ends when cash recovers.
   const low = cashIsLow(input, cfg);
   if (low.floor || low.runway) {

@@ -50,7 +50,7 @@ export function claimCandidates(input: RiskInput): { message: MessageFact; sure:
   const out: { message: MessageFact; sure: boolean }[] = [];
   for (const m of scannedMessages(input)) {
     if (m.status === 'archived') continue;
-    const words = claimWords(m.text);
+    const words = m.claimWords;
     // A guessed category alone is not enough: the learner mistakes a shipment notice for a complaint.
     if (m.category === 'claim' && (m.categorySure || words > 0)) out.push({ message: m, sure: true });
     else if (words > 0 && m.counterparty) out.push({ message: m, sure: words >= 2 });
@@ -89,7 +89,7 @@ export function claims(input: RiskInput, confirmed: ReadonlySet<string>, t: Cata
       finding_key: `claim:${m.threadKey}`,
       kind: 'claim',
       title: t['risk.claim.title']({ party: partyOf(m, t, cp) }),
-      why: t['risk.claim.why']({ subject: oneLine(m.subject, 120), date: m.date, summary: oneLine(m.summary || m.text) }),
+      why: t['risk.claim.why']({ subject: oneLine(m.subject, 120), date: m.date, summary: oneLine(m.summary || m.subject) }),
       severity: 'high',
       ...(m.deadline && m.deadline >= input.today ? { deadline: m.deadline } : {}),
       evidence: [pathLink(m.path)],
@@ -113,7 +113,7 @@ export function bankDetailMails(input: RiskInput, t: Catalogue, examined: Set<st
     const account = m.bankAccount ? normAccount(m.bankAccount) : undefined;
     const known = cp?.accounts.map(normAccount) ?? [];
     const newAccount = account !== undefined && cp !== undefined && known.length > 0 && !known.includes(account);
-    if (!announcesBankChange(m.text) && !newAccount) continue;
+    if (!m.bankChange && !newAccount) continue;
     if (account && (known.includes(account) || (input.confirmedAccounts.has(account) && !input.fraudAccounts.has(account)))) continue;
     out.push({
       finding_key: `bank_details_changed:mail:${m.messageId}:${account ?? ''}`,
@@ -153,7 +153,7 @@ export function mailDeadlines(input: RiskInput, claimed: ReadonlySet<string>, t:
       finding_key: `mail_deadline:${m.messageId}:${m.deadline}`,
       kind: 'mail_deadline',
       title: t['risk.deadline.title']({ party: partyOf(m, t, cp), deadline: m.deadline }),
-      why: t['risk.deadline.why']({ subject: oneLine(m.subject, 120), date: m.date, summary: oneLine(m.summary || m.text) }),
+      why: t['risk.deadline.why']({ subject: oneLine(m.subject, 120), date: m.date, summary: oneLine(m.summary || m.subject) }),
       severity: authority ? 'high' : 'medium',
       deadline: m.deadline,
       evidence: [pathLink(m.path)],

@@ -18,6 +18,13 @@ export function contractNotices(input: RiskInput, cfg: RiskConfig, t: Catalogue,
   const out: Finding[] = [];
   // The owner chose to let it end: not raised again, whatever its dates say now.
   const letEnd = new Set(input.decisions.filter((d) => d.kind === 'contract_notice' && d.option === 'let_end' && d.contract).map((d) => d.contract!));
+  // The mails that name a contract's day: its evidence (by counterparty and date, not a scan per contract).
+  const mailsOn = new Map<string, string[]>();
+  for (const m of input.messages) {
+    if (!m.counterparty || !m.deadline) continue;
+    const k = `${m.counterparty}\u0000${m.deadline}`;
+    (mailsOn.get(k) ?? mailsOn.set(k, []).get(k)!).push(pathLink(m.path));
+  }
   for (const c of input.contracts) {
     if (c.status !== 'active') continue;
     examined.add(note(c.path));
@@ -27,7 +34,7 @@ export function contractNotices(input: RiskInput, cfg: RiskConfig, t: Catalogue,
     const days = daysBetween(input.today, deadline);
     // Until the end itself: a missed notice day still leaves the renewal to settle with them.
     if (days > cfg.contractHorizonDays || c.end < input.today) continue;
-    const mails = input.messages.filter((m) => m.counterparty && m.counterparty === c.counterparty && m.deadline === deadline).map((m) => pathLink(m.path));
+    const mails = c.counterparty ? mailsOn.get(`${c.counterparty}\u0000${deadline}`) ?? [] : [];
     out.push({
       finding_key: `contract_notice:${c.path}:${c.end}:${c.noticeDays ?? 0}:${c.autoRenew}`,
       kind: 'contract_notice',

@@ -11,7 +11,7 @@ export const rowTarget = (r: Pick<BankRow, 'ledger' | 'key'>) => `row:${r.ledger
 const digits = (s: string) => s.replace(/\D/g, '');
 
 /** Who a row pays: its counterparty note, else its tax id, account or name as the bank gave them. */
-function payeeOf(r: BankRow): string {
+export function payeeKey(r: Pick<BankRow, 'counterparty' | 'counterpartyTaxId' | 'counterpartyAccount' | 'counterpartyName'>): string {
   if (r.counterparty) return `cp:${r.counterparty}`;
   if (r.counterpartyTaxId) return `tax:${digits(r.counterpartyTaxId)}`;
   if (r.counterpartyAccount) return `acc:${r.counterpartyAccount.replace(/\s/g, '').toUpperCase()}`;
@@ -45,7 +45,7 @@ export function duplicatePayments(input: RiskInput, cfg: RiskConfig, t: Catalogu
   const byPayee = new Map<string, BankRow[]>();
   for (const r of input.rows) {
     if (r.amount >= 0n || r.date < lookback) continue;
-    const k = payeeOf(r);
+    const k = payeeKey(r);
     (byPayee.get(k) ?? byPayee.set(k, []).get(k)!).push(r);
   }
   const out: Finding[] = [];
@@ -124,15 +124,19 @@ export function unusualPayments(input: RiskInput, cfg: RiskConfig, t: Catalogue,
     if (base === undefined) continue;
     if (r.date >= since) recent.push({ r, base });
     else {
-      const k = payeeOf(r);
+      const k = payeeKey(r);
       (past.get(k) ?? past.set(k, []).get(k)!).push({ date: r.date, base });
       if (r.date >= histFrom) allOut.push(base);
     }
   }
+  for (const p of input.pastOut) {
+    (past.get(p.payee) ?? past.set(p.payee, []).get(p.payee)!).push({ date: p.date, base: p.base });
+    if (p.date >= histFrom) allOut.push(p.base);
+  }
   const limit = threshold();
   for (const { r, base } of recent) {
     examined.add(rowTarget(r));
-    const k = payeeOf(r);
+    const k = payeeKey(r);
     const before = (past.get(k) ?? []).filter((p) => p.date < r.date);
     const from = input.historyFrom.get(r.account);
     if (before.length === 0) {

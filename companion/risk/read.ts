@@ -1,17 +1,21 @@
 // What the scan needs, read from the index, the ledgers and the risk module's state folder into plain
 // data. Bodies are read only for the recent messages the detectors look into.
-import { addDays, moneyToNumber, parseMoney, type Money } from '../../contract/index.ts';
-import { readBank } from '../core/bank.ts';
+import { addDays, linkTarget, moneyFromNumber, moneyToNumber, parseMoney, WIKILINK_RE, type Money } from '../../contract/index.ts';
+import { counterpartyResolver, readBank } from '../core/bank.ts';
 import type { JobContext } from '../core/job.ts';
 import { ratesNotes, ratesOn } from '../core/rates.ts';
 import { ownerChanged } from '../core/frontmatter.ts';
 import type { IndexEntry } from '../core/vault-index.ts';
+import { announcesBankChange, claimWords } from './messages.ts';
 import { pathLink } from './obligations.ts';
-import { MESSAGE_DAYS, type CashFact, type ContractFact, type CounterpartyFact, type DecisionMemory, type InvoiceFact, type MessageFact, type RiskConfig, type RiskInput } from './types.ts';
+import { pastMonths } from './history.ts';
+import { payeeKey } from './payments.ts';
+import { MESSAGE_DAYS, PAYMENT_DAYS, type CashFact, type ContractFact, type CounterpartyFact, type DecisionMemory, type InvoiceFact, type MessageFact, type PastPayment, type RiskConfig, type RiskInput } from './types.ts';
 
 export const CONFIRMED_ACCOUNTS = 'confirmed-accounts.txt';
 export const FRAUD_ACCOUNTS = 'fraud-accounts.txt';
 export const LOW_CASH = 'low-cash.json';
+const SIGNALS = 'signals.json';
 /** A learner's category below this is a guess: a claim it names is confirmed by the words first. */
 const LEARNER_SURE = 0.8;
 
@@ -63,16 +67,31 @@ function invoiceOf(e: IndexEntry): InvoiceFact {
   };
 }
 
-function messageOf(ctx: Pick<JobContext, 'vault'>, e: IndexEntry, kind: MessageFact['kind']): MessageFact {
-  const fm = e.frontmatter;
-  let body = '';
+/** What the words of a message say, per note and version (`body_hash`, else `aios_hash`): bodies are read once. */
+type Signals = Record<string, [version: string, claimWords: number, bankChange: boolean]>;
+
+/** The text of a message note the words are looked for in: its subject and body. */
+export function messageText(ctx: Pick<JobContext, 'vault'>, path: string, subject: string): string {
   try {
-    body = ctx.vault.readNote(e.path).body;
+    return `${subject}\n${ctx.vault.readNote(path).body}`;
   } catch {
     // unreadable: its frontmatter still says enough for the dates
+    return subject;
   }
+}
+
+function messageOf(ctx: Pick<JobContext, 'vault'>, e: IndexEntry, kind: MessageFact['kind'], signals: Signals, seen: Set<string>, fresh: { n: number }): MessageFact {
+  const fm = e.frontmatter;
   const mail = kind === 'mail_message';
   const subject = (mail ? text(fm.subject) : text(fm.chat)) ?? '';
+  const version = text(fm.body_hash) ?? text(fm.aios_hash) ?? '';
+  let sig = signals[e.path];
+  if (!sig || sig[0] !== version || version === '') {
+    const body = messageText(ctx, e.path, subject);
+    sig = signals[e.path] = [version, claimWords(body), announcesBankChange(body)];
+    fresh.n++;
+  }
+  seen.add(e.path);
   const opt = (k: string, v: unknown) => (text(v) ? { [k]: text(v)! } : {});
   return {
     path: e.path, kind, subject,
@@ -82,8 +101,9 @@ function messageOf(ctx: Pick<JobContext, 'vault'>, e: IndexEntry, kind: MessageF
     threadKey: (mail ? text(fm.thread_key) : `chat:${text(fm.chat_id) ?? e.path}`) ?? e.path,
     messageId: (mail ? text(fm.message_id) ?? text(fm.body_hash) : `${text(fm.chat_id)}:${day(fm.date)}`) ?? e.path,
     list: fm.list === true,
+    claimWords: sig[1],
+    bankChange: sig[2],
     categorySure: ownerChanged(fm, 'category') || fm.triaged_by !== 'learner' || (typeof fm.confidence === 'number' && fm.confidence >= LEARNER_SURE),
-    text: `${subject}\n${body}`,
     ...opt('fromName', fm.from_name), ...opt('category', fm.category), ...opt('counterparty', fm.counterparty),
     ...opt('deadline', day(fm.deadline)), ...opt('bankAccount', fm.bank_account), ...opt('invoiceNumber', fm.invoice_number),
     ...opt('contractNumber', fm.contract_number), ...opt('summary', fm.summary), ...opt('decision', fm.decision),
@@ -115,21 +135,38 @@ function ownAddresses(ctx: Pick<JobContext, 'settings'>): Set<string> {
   return own;
 }
 
-export function readRiskInput(ctx: JobContext): RiskInput {
+export function readRiskInput(ctx: JobContext, cfg: RiskConfig): RiskInput {
   const today = ctx.clock.localDate();
   const base = ctx.settings.string('base_currency');
   const since = addDays(today, -MESSAGE_DAYS);
   const recent = (e: IndexEntry) => (day(e.frontmatter.date) ?? '') >= since;
+  const signals = ctx.state.readJson<Signals>(SIGNALS, {});
+  const seen = new Set<string>();
+  const fresh = { n: 0 };
   const messages = [
-    ...ctx.index.byKind('mail_message').filter(recent).map((e) => messageOf(ctx, e, 'mail_message')),
-    ...ctx.index.byKind('chat_log').filter(recent).map((e) => messageOf(ctx, e, 'chat_log')),
+    ...ctx.index.byKind('mail_message').filter(recent).map((e) => messageOf(ctx, e, 'mail_message', signals, seen, fresh)),
+    ...ctx.index.byKind('chat_log').filter(recent).map((e) => messageOf(ctx, e, 'chat_log', signals, seen, fresh)),
   ];
-  const bank = readBank(ctx);
+  // Messages out of the window are not looked at again: their entries go.
+  const gone = Object.keys(signals).filter((p) => !seen.has(p));
+  for (const p of gone) delete signals[p];
+  if (gone.length || fresh.n) ctx.state.writeJson(SIGNALS, signals);
+  // The months the scanned days (and the duplicate window before them) touch are read row by row; the
+  // ones before are history, summarised once per version of the note.
+  const recentFrom = addDays(today, -(PAYMENT_DAYS + cfg.duplicateWindowDays));
+  const isRecent = (e: IndexEntry) => {
+    const m = text(e.frontmatter.month) ?? '';
+    return !/^\d{4}-\d{2}$/.test(m) || `${m}-31` >= recentFrom;
+  };
+  const bank = readBank(ctx, isRecent);
+  const past = pastMonths(ctx, (e) => !isRecent(e));
   const historyFrom = new Map<string, string>();
-  for (const r of bank.rows) {
-    const f = historyFrom.get(r.account);
-    if (!f || r.date < f) historyFrom.set(r.account, r.date);
-  }
+  const seenOn = (account: string, date: string) => {
+    const f = historyFrom.get(account);
+    if (date && (!f || date < f)) historyFrom.set(account, date);
+  };
+  for (const m of past) seenOn(m.account, m.first);
+  for (const r of bank.rows) seenOn(r.account, r.date);
   const rates = ratesNotes(ctx, base);
   const toBase = (amount: Money, currency: string, on: string): number | undefined => {
     const n = moneyToNumber(amount);
@@ -139,6 +176,17 @@ export function readRiskInput(ctx: JobContext): RiskInput {
     const rate = r?.rates[currency];
     return rate === undefined ? undefined : n * Number(rate);
   };
+  const resolve = counterpartyResolver(ctx);
+  const pastOut: PastPayment[] = [];
+  for (const m of past) {
+    for (const [taxId, account, cell, date, amount] of m.out) {
+      const b = toBase(moneyFromNumber(amount), m.currency, date);
+      if (b === undefined) continue;
+      const cp = resolve(taxId, account, cell);
+      const name = WIKILINK_RE.test(cell) ? linkTarget(cell) ?? cell : cell;
+      pastOut.push({ payee: payeeKey({ ...(cp ? { counterparty: cp } : {}), counterpartyTaxId: taxId, counterpartyAccount: account, counterpartyName: name }), account: m.account, date, base: b });
+    }
+  }
   const cashEntry = ctx.index.byKind('cash_position')[0];
   let cash: CashFact | undefined;
   if (cashEntry) {
@@ -170,6 +218,7 @@ export function readRiskInput(ctx: JobContext): RiskInput {
     messages,
     counterparties: ctx.index.byKind('counterparty').map(counterpartyOf),
     rows: bank.rows,
+    pastOut,
     historyFrom,
     toBase,
     ...(cash ? { cash } : {}),

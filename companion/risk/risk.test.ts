@@ -15,7 +15,7 @@ const CFG: RiskConfig = { contractHorizonDays: 30, overdueGraceDays: 3, duplicat
 
 function input(over: Partial<RiskInput> = {}): RiskInput {
   return {
-    today: TODAY, base: 'RUB', contracts: [], invoices: [], messages: [], counterparties: [], rows: [], historyFrom: new Map(),
+    today: TODAY, base: 'RUB', contracts: [], invoices: [], messages: [], counterparties: [], rows: [], pastOut: [], historyFrom: new Map(),
     toBase: (a) => moneyToNumber(a), decisions: [], askedDuplicates: new Set(), confirmedAccounts: new Set(), fraudAccounts: new Set(), ownAddresses: new Set(['me@firm.example']),
     ...over,
   };
@@ -26,8 +26,10 @@ function row(date: string, amount: number, payee: string, text: string, extra: P
   return { key: `k${++n}`, ledger: `Finance/Ledgers/acc/${date.slice(0, 7)}`, account: 'acc', date, amount: moneyFromNumber(amount), currency: 'RUB', counterpartyName: payee, counterpartyTaxId: `77${payee.length}`, text, ...extra };
 }
 
-function mail(over: Partial<MessageFact>): MessageFact {
-  return { path: `Mail/${++n}.md`, kind: 'mail_message', subject: '', from: 'x@y.example', date: '2026-06-14', status: 'new', categorySure: true, threadKey: `<t${n}>`, messageId: `<m${n}>`, list: false, text: '', ...over };
+function mail(over: Partial<MessageFact> & { text?: string }): MessageFact {
+  const { text = '', ...rest } = over;
+  const body = `${rest.subject ?? ''}\n${text}`;
+  return { path: `Mail/${++n}.md`, kind: 'mail_message', subject: '', from: 'x@y.example', date: '2026-06-14', status: 'new', categorySure: true, threadKey: `<t${n}>`, messageId: `<m${n}>`, list: false, claimWords: claimWords(body), bankChange: announcesBankChange(body), ...rest };
 }
 
 const kinds = (i: RiskInput, confirmed: ReadonlySet<string> = new Set()) => findRisks(i, CFG, confirmed, 'en').findings.map((f) => f.kind).sort();

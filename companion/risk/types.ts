@@ -55,8 +55,10 @@ export interface MessageFact {
   invoiceNumber?: string;
   contractNumber?: string;
   summary?: string;
-  /** Subject and body, neutralised text (what the words are looked for in). */
-  text: string;
+  /** Groups of claim words in its subject and body (see messages.ts). */
+  claimWords: number;
+  /** Its subject or body announces changed bank details. */
+  bankChange: boolean;
   /** A decision on the thread this message already links. */
   decision?: string;
 }
@@ -97,8 +99,10 @@ export interface RiskInput {
   invoices: InvoiceFact[];
   messages: MessageFact[];
   counterparties: CounterpartyFact[];
-  /** Every booked payment row (own transfers excluded), oldest first. */
+  /** The booked payment rows (own transfers excluded) of the ledger months the scanned days touch, oldest first. */
   rows: BankRow[];
+  /** The outgoing payments of the months before: what new payments are judged against. */
+  pastOut: PastPayment[];
   /** First booked date of the ledgers per account: how far back "never paid before" can be said. */
   historyFrom: ReadonlyMap<string, string>;
   /** A row's amount in the base currency (undefined without any rate for its currency). */
@@ -114,6 +118,14 @@ export interface RiskInput {
   ownAddresses: ReadonlySet<string>;
   /** The day cash first fell under the floor in the current spell, if it has. */
   lowCashSince?: string;
+}
+
+/** An outgoing payment of an earlier month: whom (payments.ts payeeKey), from which account, when, and how much in the base currency. */
+export interface PastPayment {
+  payee: string;
+  account: string;
+  date: string;
+  base: number;
 }
 
 export interface RiskConfig {

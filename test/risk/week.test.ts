@@ -5,7 +5,7 @@
 // whole week again raises nothing new.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +49,7 @@ for (const seed of [1, 2, 3]) {
     const seedDir = join(FIXTURES, `seed-${seed}`);
     const week = JSON.parse(readFileSync(join(seedDir, 'week.json'), 'utf8')) as Week;
     const base = mkdtempSync(join(tmpdir(), `aios-risk-week-${seed}-`));
-    t.after(() => { if (!process.env.KEEP) rmSync(base, { recursive: true, force: true }); else console.log(base); });
+    t.after(() => rmSync(base, { recursive: true, force: true }));
     const vault = join(base, 'vault');
     const stateDir = join(base, 'state');
     initVault(vault);
@@ -99,5 +99,27 @@ for (const seed of [1, 2, 3]) {
     assert.equal(items.length, week.planted.length, describe);
     assert.ok(perDay.every((n) => n <= 3), `new items per day ${perDay.join(', ')}`);
     await replay(2);
+
+    // Every item answered with its first option, but one deferred: the answers job acts on each once and
+    // writes its record; the next scans raise nothing again, the deferred one included.
+    const lastDay = days[days.length - 1]!;
+    const [deferred, ...answered] = risk.map((i) => i.entry);
+    for (const e of answered) {
+      const p = join(vault, e.path);
+      writeFileSync(p, readFileSync(p, 'utf8').replace(/^status: open$/m, `status: decided\nanswer: ${(e.frontmatter.option_ids as string[])[0]!}`));
+    }
+    const dp = join(vault, deferred!.path);
+    writeFileSync(dp, readFileSync(dp, 'utf8').replace(/^status: open$/m, 'status: deferred\ndeferred_until: 2099-01-01'));
+    const rt = new Runtime({ vaultRoot: vault, stateDir, now: morning(lastDay), models: MODELS, env, logToFile: false });
+    const acted = await runJobs(rt, JOBS.filter((j) => j.name === 'answers' || j.name === 'risk'), { sweepImports: false });
+    assert.equal(acted[0]!.counts?.acted, answered.length, acted[0]!.summary);
+    assert.equal(acted[1]!.counts?.raised, 0, acted[1]!.summary);
+    const after = new Runtime({ vaultRoot: vault, stateDir, now: morning(lastDay), models: MODELS, env, logToFile: false });
+    for (const e of answered) {
+      const fm = after.index.get(e.path)!.frontmatter;
+      assert.ok(fm.resolution && after.index.resolveLink(String(fm.record)), `${e.path} (${String(fm.kind)}): acted on, with its record`);
+    }
+    assert.equal(after.index.get(deferred!.path)!.frontmatter.status, 'deferred');
+    assert.equal(after.index.byKind('decision_item').length, items.length);
   });
 }
