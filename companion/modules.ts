@@ -18,6 +18,7 @@ import { RISK_DECISIONS } from './risk/decisions.ts';
 import { learnerJob } from './models/learn-job.ts';
 import { MODEL_DECISIONS } from './models/decisions.ts';
 import { costsJob } from './costs/index.ts';
+import { digestJob } from './digest/index.ts';
 import { createModels } from './models/index.ts';
 
 export const MODULES: readonly Module[] = [
@@ -29,6 +30,7 @@ export const MODULES: readonly Module[] = [
   { name: 'risk', jobs: [riskJob], decisions: RISK_DECISIONS },
   { name: 'models', jobs: [learnerJob], decisions: MODEL_DECISIONS },
   { name: 'costs', jobs: [costsJob] },
+  { name: 'digest', jobs: [digestJob] },
 ];
 
 export const JOBS: readonly Job[] = [answersJob(MODULES), ...MODULES.flatMap((m) => m.jobs)];

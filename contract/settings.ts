@@ -109,7 +109,7 @@ export const SETTINGS = {
 
   schedule_digest: schedule('0 6 * * *', 'Cron expression of the morning digest, in the business time zone.'),
   schedule_mail: schedule('*/15 * * * *', 'Cron expression of the mail catch-up sync (IDLE keeps mail live in between).'),
-  schedule_costs: schedule('0 7 * * 1', 'Cron expression of the weekly cost report.'),
+  schedule_costs: schedule('50 5 * * *', 'Cron expression of the cost report of the ISO week, made again each morning (before the digest) with the week so far.'),
   lease_ttl_seconds: num(300, 'A companion lease not renewed for this long is taken over.', 30),
   job_timeout_seconds: num(1800, 'A job run that takes longer is stopped (under aios run its worker is terminated), reported, and retried later.', 5),
   job_memory_mb: num(1024, 'Memory one job run may use under aios run before it is stopped and reported.', 64),

@@ -26,7 +26,8 @@ export function demoStateDir(vault: string): string {
 }
 
 /** Builds the demo vault and runs every job; returns what it produced. */
-export async function buildDemo(vault: string, stateDir = demoStateDir(vault)): Promise<DemoSummary> {
+/** `language`: the demo business writes Russian; `en` makes the same demo in English. */
+export async function buildDemo(vault: string, stateDir = demoStateDir(vault), language?: 'en' | 'ru'): Promise<DemoSummary> {
   rmSync(vault, { recursive: true, force: true });
   rmSync(stateDir, { recursive: true, force: true });
   initVault(vault);
@@ -50,7 +51,7 @@ export async function buildDemo(vault: string, stateDir = demoStateDir(vault)): 
     now: DEMO_NOW,
     models: MODELS,
     // Offline: no cloud, and a local model address that refuses at once.
-    env: { ...process.env, AIOS_CLOUD_ENABLED: 'false', OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_SECRETS_FILE: join(stateDir, 'secrets.json'), AIOS_TIMEZONE: 'Europe/Moscow' },
+    env: { ...process.env, AIOS_CLOUD_ENABLED: 'false', OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_SECRETS_FILE: join(stateDir, 'secrets.json'), AIOS_TIMEZONE: 'Europe/Moscow', ...(language ? { AIOS_LANGUAGE: language } : {}) },
   });
   const records = await runJobs(rt, JOBS, { sweepImports: true });
   const notes: Record<string, number> = {};
@@ -74,9 +75,9 @@ export async function buildDemo(vault: string, stateDir = demoStateDir(vault)): 
   return { vault, records, notes, lines };
 }
 
-export async function runDemo(vault: string, stateDir?: string): Promise<number> {
+export async function runDemo(vault: string, stateDir?: string, language?: 'en' | 'ru'): Promise<number> {
   const started = Date.now();
-  const summary = await buildDemo(vault, stateDir);
+  const summary = await buildDemo(vault, stateDir, language);
   process.stdout.write(summary.lines.join('\n') + `\n\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Open ${vault} in Obsidian to look around.\n`);
   return summary.records.some((r) => r.status === 'failed') ? 1 : 0;
 }

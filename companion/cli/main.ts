@@ -36,7 +36,9 @@ const USAGE = `aios: the AIOS companion
                                             also make the act of reconciliation with that counterparty
   aios status --vault <vault> [--json]      runs, sources, pending work, unreadable notes, settings
   aios secret set <name>                    store a secret (value read from standard input) outside the vault
-  aios demo [--dir demo-vault]              build the demo vault and run every job on it, offline
+  aios demo [--dir demo-vault] [--language en|ru]
+                                            build the demo vault and run every job on it, offline (in the
+                                            demo business's Russian unless --language says otherwise)
 
 Options: --state-dir <dir> (or AIOS_STATE_DIR), --json`;
 
@@ -51,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: { vault: { type: 'string' }, 'state-dir': { type: 'string' }, json: { type: 'boolean' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        counterparty: { type: 'string' }, period: { type: 'string' } },
+        counterparty: { type: 'string' }, period: { type: 'string' }, language: { type: 'string' } },
     });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
@@ -169,7 +171,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'demo':
-        return await runDemo(resolve(values.dir ?? 'demo-vault'), values['state-dir'] ? resolve(values['state-dir']) : undefined);
+        if (values.language !== undefined && values.language !== 'en' && values.language !== 'ru') throw new UsageError(`--language: "${values.language}" is not en or ru`);
+        return await runDemo(resolve(values.dir ?? 'demo-vault'), values['state-dir'] ? resolve(values['state-dir']) : undefined, values.language);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

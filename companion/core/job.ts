@@ -183,6 +183,8 @@ export interface JobContext {
   importFiles(importers: readonly Importer[]): Promise<ImportSummary>;
   /** Records this source's health for `aios status` (a mail account, the Ollama server). */
   reportHealth(source: string, health: SourceHealth): void;
+  /** Every source's health as last reported (the digest lists the ones down). */
+  health(): Record<string, SourceHealth>;
   /** What ran, when, with what result and counts (newest last): the digest and the autonomy measure read it. */
   runs(filter?: { job?: string; since?: string }): RunRecord[];
 }

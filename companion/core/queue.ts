@@ -8,21 +8,22 @@ import type { Vault, WriteOutcome } from './vault.ts';
 import type { IndexEntry, VaultIndex } from './vault-index.ts';
 import type { StateDir } from './state.ts';
 import type { Clock } from './clock.ts';
+import { catalogue, type Catalogue } from './i18n/index.ts';
 
-export function renderDecisionBody(item: DecisionInput): string {
+export function renderDecisionBody(item: DecisionInput, t: Catalogue): string {
   const lines = [`# ${item.title}`, '', item.why, ''];
-  if (item.evidence?.length) lines.push('## Evidence', '', ...item.evidence.map((e) => `- ${e}`), '');
-  lines.push('## Options', '', ...item.options.map((o) => `- ${o.text} (\`${o.id}\`)`), '');
-  if (item.details) lines.push('## Details', '', item.details.trimEnd(), '');
-  lines.push('> [!note] How to answer', '> Set `status: decided` and `answer:` to the id of one of the options (the plugin\'s decision queue does this for you), or `status: deferred` with `deferred_until`. AIOS acts on the answer once and writes what it did under `resolution`.', '');
+  if (item.evidence?.length) lines.push(`## ${t['queue.evidence']()}`, '', ...item.evidence.map((e) => `- ${e}`), '');
+  lines.push(`## ${t['queue.options']()}`, '', ...item.options.map((o) => `- ${o.text} (\`${o.id}\`)`), '');
+  if (item.details) lines.push(`## ${t['queue.details']()}`, '', item.details.trimEnd(), '');
+  lines.push(`> [!note] ${t['queue.how.title']()}`, `> ${t['queue.how']()}`, '');
   return lines.join('\n');
 }
 
-export function renderProposalBody(p: ProposalInput): string {
-  const lines = [`# ${p.proposal_type === 'counterparty' ? 'New counterparty' : 'New contract'}: ${p.proposed_name}`, ''];
-  lines.push(`Seen in ${p.source}. Accept (\`status: accepted\`) to create the ${p.proposal_type} note with these details, or reject (\`status: rejected\`); either way it is not proposed again.`, '');
+export function renderProposalBody(p: ProposalInput, t: Catalogue): string {
+  const lines = [`# ${t[p.proposal_type === 'counterparty' ? 'proposal.counterparty' : 'proposal.contract']({ name: p.proposed_name })}`, ''];
+  lines.push(t['proposal.how']({ source: p.source, type: p.proposal_type }), '');
   if (p.details) lines.push(p.details.trimEnd(), '');
-  if (p.evidence?.length) lines.push('## Evidence', '', ...p.evidence.map((e) => `- ${e}`), '');
+  if (p.evidence?.length) lines.push(`## ${t['queue.evidence']()}`, '', ...p.evidence.map((e) => `- ${e}`), '');
   return lines.join('\n');
 }
 
@@ -59,6 +60,8 @@ export class Queue {
     private readonly index: VaultIndex,
     private readonly state: StateDir,
     private readonly clock: () => Clock,
+    /** The owner's language now (the settings may change while the service runs). */
+    private readonly language: () => string = () => 'en',
   ) {}
 
   private raised(file: string, key: string): boolean {
@@ -96,7 +99,7 @@ export class Queue {
       contract: item.contract,
       status: 'open',
     };
-    const { path } = this.vault.writeCompanionNote('decision_item', fm, renderDecisionBody(item));
+    const { path } = this.vault.writeCompanionNote('decision_item', fm, renderDecisionBody(item, catalogue(this.language())));
     this.state.appendLine('decision-keys.txt', item.finding_key);
     return { path, created: true };
   }
@@ -141,7 +144,7 @@ export class Queue {
       auto_renew: p.auto_renew,
       evidence: p.evidence ?? [],
     };
-    const { path } = this.vault.writeCompanionNote('proposal', fm, renderProposalBody(p));
+    const { path } = this.vault.writeCompanionNote('proposal', fm, renderProposalBody(p, catalogue(this.language())));
     this.state.appendLine('proposal-keys.txt', p.finding_key);
     return { path, created: true };
   }

@@ -97,7 +97,7 @@ export class Runtime {
     this.resolveOpts = { env, secretsFile, overrides: opts.overrides, lastGood: lastGoodIn(this.state) };
     this.reloadSettings();
     this.log = opts.logToFile === false ? silentLogger() : fileLogger(this.state.path('logs/aios.log'), this.settings.string('log_level'));
-    this.queue = new Queue(this.vault, this.index, this.state.sub('queue'), () => this.clock);
+    this.queue = new Queue(this.vault, this.index, this.state.sub('queue'), () => this.clock, () => this.current.string('language'));
     // An owner's edit of a derived note is kept as a copy and asked about once (its digest is in the name).
     this.vault.onOwnerCopy((path, copy) => {
       const name = path.slice(path.lastIndexOf('/') + 1, -3);
@@ -170,6 +170,7 @@ export class Runtime {
       addProposal: async (item) => this.queue.addProposal(item),
       importFiles: (importers) => importFiles(this.context(job, signal, trigger), importers),
       reportHealth: (source, h) => this.setHealth(source, h),
+      health: () => this.healthAll(),
       runs: (filter) => this.runs().filter((r) => (!filter?.job || r.job === filter.job) && (!filter?.since || (r.started_at ?? r.started) >= filter.since)),
     };
     let models: ModelService | undefined;

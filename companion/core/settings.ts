@@ -10,7 +10,7 @@ import type { VaultIndex } from './vault-index.ts';
 import type { Vault } from './vault.ts';
 import { systemTimezone } from './clock.ts';
 
-export type SettingSource = 'environment' | 'secrets file' | 'settings note' | 'last good value' | 'safe fallback' | 'default';
+export type SettingSource = 'environment' | 'secrets file' | 'settings note' | 'last good value' | 'safe fallback' | 'business profile' | 'default';
 
 export interface ResolvedSettings extends Settings {
   source(key: SettingKey): SettingSource;
@@ -32,6 +32,9 @@ const shown = (v: unknown) => JSON.stringify(v);
 
 /** Settings that say where cloud calls go: one that cannot be read turns the cloud off until fixed. */
 const CLOUD_ROUTE: readonly SettingKey[] = ['openai_base_url'];
+
+/** Countries whose businesses write in Russian (ISO 3166 alpha-2): their language defaults to `ru`. */
+const RUSSIAN_SPEAKING = new Set(['RU', 'BY', 'KZ', 'KG']);
 
 export function resolveSettings(opts: {
   vault: Vault;
@@ -91,6 +94,11 @@ export function resolveSettings(opts: {
       resolved = fallback;
     }
     values.set(key, resolved ?? { value: spec.default, source: 'default' });
+  }
+  // Unset, the language follows the business: Russian for a business in a Russian-speaking country.
+  if (values.get('language')!.source === 'default') {
+    const country = String(opts.index.byKind('business_profile')[0]?.frontmatter.country ?? '').toUpperCase();
+    if (RUSSIAN_SPEAKING.has(country)) values.set('language', { value: 'ru', source: 'business profile' });
   }
   // The provider's safe side is no cloud: its default (or an older value) is not where the owner meant to send.
   const route = unreadableRoute[0];

@@ -5,6 +5,7 @@ import { modelsState } from '../models/index.ts';
 import { isoWeekOf, previousIsoWeek } from '../models/iso-week.ts';
 import { CostLedger } from '../models/ledger.ts';
 import { renderCostReport } from './report.ts';
+import { autonomyOf } from '../core/autonomy.ts';
 
 export const costsJob: Job = {
   name: 'costs',
@@ -27,7 +28,10 @@ export const costsJob: Job = {
     let share = 1;
     for (const week of weeks) {
       const inWeek = entries.filter((e) => e.time.slice(0, 10) >= week.start && e.time.slice(0, 10) <= week.end);
-      const { frontmatter, body } = renderCostReport(week, inWeek, budget, generated);
+      const since = `${week.start}T00:00:00`;
+      const runs = ctx.runs().filter((r) => r.started >= since && r.started.slice(0, 10) <= week.end);
+      const asked = ctx.index.byKind('decision_item').filter((e) => { const c = String(e.frontmatter.created ?? ''); return c >= since && c.slice(0, 10) <= week.end; }).length;
+      const { frontmatter, body } = renderCostReport(week, inWeek, budget, generated, autonomyOf(runs, ctx.settings.rules('autonomy'), asked));
       const r = ctx.vault.writeCompanionNote('cost_report', frontmatter, body);
       ctx.index.noteChanged(r.path);
       written.push(r.path);

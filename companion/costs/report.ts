@@ -1,4 +1,5 @@
 // The weekly cost note, pure: ledger entries of one ISO week in, frontmatter and body out.
+import type { Autonomy } from '../core/autonomy.ts';
 import { renderTable } from '../../contract/markdown-table.ts';
 import type { Frontmatter } from '../../contract/index.ts';
 import type { LedgerEntry } from '../models/ledger.ts';
@@ -62,6 +63,7 @@ export function renderCostReport(
   entries: readonly LedgerEntry[],
   budgetUsd: number,
   generated: string,
+  autonomy?: Autonomy,
 ): { frontmatter: Frontmatter<'cost_report'>; body: string } {
   const s = summarise(entries);
   const frontmatter: Frontmatter<'cost_report'> = {
@@ -74,6 +76,7 @@ export function renderCostReport(
     spend_usd: usdNumber(s.spendNano),
     budget_usd: budgetUsd,
     escalations: s.escalations,
+    ...(autonomy ? { autonomy_minutes: Math.round(autonomy.minutes), owner_items: autonomy.needed } : {}),
     generated,
   };
   const rows = (m: Map<string, Group>) =>
@@ -90,6 +93,8 @@ export function renderCostReport(
       (left >= 0 ? ` ($${left.toFixed(4)} left).` : ` (over by $${(-left).toFixed(4)}).`) +
       ` ${s.escalations} task(s) were escalated past their first provider.`,
     '',
+    ...(autonomy ? ['## Autonomy', '', `${(autonomy.minutes / 60).toFixed(1)} h of the owner's work done by AIOS this week; ${autonomy.needed} question(s) needed the owner.`, '',
+      ...autonomy.lines.map((l) => `- ${l.work}: ${l.count} (${l.minutes} min)`), ''] : []),
     '## By module',
     '',
     s.calls === 0 ? 'No model calls this week.\n' : renderTable(['Module', ...header.slice(1)], rows(s.byModule)),

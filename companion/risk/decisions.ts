@@ -1,10 +1,9 @@
 // What each answer to a risk question does. Most record the owner's call (the decision record the
 // runtime writes is the memory later scans read); bank details answers change what is raised about
 // that account, and a handled deadline or a fraud closes its mail. Every handler is idempotent.
-import type { Frontmatter } from '../../contract/index.ts';
+import { contractDeadline, type Frontmatter } from '../../contract/index.ts';
 import type { AnswerHandler, AnsweredItem, DecisionKind, JobContext } from '../core/job.ts';
 import { catalogue, type Catalogue } from '../core/i18n/index.ts';
-import { contractDeadline } from './obligations.ts';
 import { CONFIRMED_ACCOUNTS, FRAUD_ACCOUNTS } from './read.ts';
 
 const t = (ctx: JobContext): Catalogue => catalogue(ctx.settings.string('language'));

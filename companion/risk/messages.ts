@@ -1,9 +1,9 @@
 // What mail and chats say that could hurt: a claim (a penalty, termination, court), bank details that
 // changed (a classic fraud before a payment), and a deadline an authority or a counterparty sets. Only
 // messages of the last MESSAGE_DAYS, from others, never mailing lists.
-import { addDays, daysBetween, linkTarget } from '../../contract/index.ts';
+import { addDays, contractDeadline, daysBetween, linkTarget } from '../../contract/index.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
-import { contractDeadline, note, pathLink } from './obligations.ts';
+import { note, pathLink } from './obligations.ts';
 import { normAccount } from './payments.ts';
 import { MESSAGE_DAYS, type CounterpartyFact, type Finding, type MessageFact, type RiskInput } from './types.ts';
 

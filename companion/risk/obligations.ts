@@ -1,18 +1,12 @@
 // Dates the business is bound by: a contract's last day to give notice (or its end), and invoices past
 // due and unpaid either way.
-import { addDays, daysBetween, formatMoney, linkTarget, moneyToNumber } from '../../contract/index.ts';
+import { contractDeadline, daysBetween, formatMoney, linkTarget, moneyToNumber } from '../../contract/index.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
 import type { Finding, RiskConfig, RiskInput } from './types.ts';
 
 export const note = (path: string) => `note:${path}`;
 /** A link by path (`[[Contracts/x]]`): resolves whatever notes share the base name. */
 export const pathLink = (path: string) => `[[${path.replace(/\.md$/, '')}]]`;
-
-/** The day that matters for a contract: the last day to give notice when it renews by itself, else its end. */
-export function contractDeadline(c: { end?: string; noticeDays?: number; autoRenew: boolean }): string | undefined {
-  if (!c.end) return undefined;
-  return c.autoRenew ? addDays(c.end, -(c.noticeDays ?? 0)) : c.end;
-}
 
 export function contractNotices(input: RiskInput, cfg: RiskConfig, t: Catalogue, examined: Set<string>): Finding[] {
   const out: Finding[] = [];

@@ -1,12 +1,11 @@
 // The detectors on small hand-made inputs: each raises what it should and keeps quiet on its near misses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addDays, moneyFromNumber, moneyToNumber } from '../../contract/index.ts';
+import { addDays, contractDeadline, moneyFromNumber, moneyToNumber } from '../../contract/index.ts';
 import type { BankRow } from '../core/bank.ts';
 import { catalogue } from '../core/i18n/index.ts';
 import { findRisks } from './index.ts';
 import { announcesBankChange, claimWords } from './messages.ts';
-import { contractDeadline } from './obligations.ts';
 import { purposeSimilarity, robustExcess } from './payments.ts';
 import type { MessageFact, RiskConfig, RiskInput } from './types.ts';
 

@@ -40,7 +40,7 @@ export const settingsNote = defineKind({
   fileName: () => 'Settings',
 });
 
-export const RULES_TYPES = ['categories', 'triage', 'csv_profiles', 'erp_profiles', 'matching', 'price_table', 'mail_accounts', 'free_mail_domains', 'routing'] as const;
+export const RULES_TYPES = ['categories', 'triage', 'csv_profiles', 'erp_profiles', 'matching', 'price_table', 'mail_accounts', 'free_mail_domains', 'routing', 'autonomy'] as const;
 
 export const rules = defineKind({
   kind: 'rules',

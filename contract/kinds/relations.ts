@@ -1,5 +1,6 @@
 // Counterparties and what binds the business to them: contracts, invoices, and proposals for new ones.
 import { z } from 'zod';
+import { addDays } from '../dates.ts';
 import { defineKind } from '../kind.ts';
 import { amount, confidential, currency, date, datetime, email, nonEmpty, wikilink } from '../properties.ts';
 import { normaliseCompanyName, safeFileName, shortHash } from '../names.ts';
@@ -62,6 +63,12 @@ export const contract = defineKind({
   }),
   fileName: (fm) => safeFileName(`${linkTarget(fm.counterparty) ?? 'Unknown'} - ${fm.title}`),
 });
+
+/** The day that matters for a contract: the last day to give notice when it renews by itself, else its end. */
+export function contractDeadline(c: { end?: string; noticeDays?: number; autoRenew: boolean }): string | undefined {
+  if (!c.end) return undefined;
+  return c.autoRenew ? addDays(c.end, -(c.noticeDays ?? 0)) : c.end;
+}
 
 export const invoice = defineKind({
   kind: 'invoice',

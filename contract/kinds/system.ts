@@ -61,6 +61,9 @@ export const costReport = defineKind({
     spend_usd: z.number().nonnegative(),
     budget_usd: z.number().nonnegative(),
     escalations: z.number().int().nonnegative().default(0),
+    /** Autonomy: minutes of the owner's work the week's runs stood in for (by the autonomy rules note), and the questions that needed them. */
+    autonomy_minutes: z.number().nonnegative().optional(),
+    owner_items: z.number().int().nonnegative().optional(),
     generated: datetime,
   }),
   fileName: (fm) => `${fm.week} Cost report`,
@@ -83,6 +86,12 @@ export const digest = defineKind({
   }),
   fileName: (fm) => `${fm.date} Digest`,
 });
+
+/**
+ * The digest's section for the owner, by language: what is written under it is kept when the digest is
+ * made again and is no part of the note's hash.
+ */
+export const DIGEST_OWNER_HEADING = { en: '## My notes', ru: '## Мои заметки' } as const;
 
 export const lease = defineKind({
   kind: 'lease',

@@ -34,9 +34,9 @@ test('the demo: exactly the planted risks, once, with working evidence; answers 
   t.after(() => rmSync(base, { recursive: true, force: true }));
   const vault = join(base, 'demo-vault');
   const stateDir = join(base, 'state');
-  const s = await buildDemo(vault, stateDir);
+  const s = await buildDemo(vault, stateDir, 'en');
   assert.ok(s.records.every((r) => r.status !== 'failed'), JSON.stringify(s.records));
-  const env = { ...process.env, AIOS_CLOUD_ENABLED: 'false', OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_SECRETS_FILE: join(stateDir, 'secrets.json'), AIOS_TIMEZONE: 'Europe/Moscow' };
+  const env = { ...process.env, AIOS_CLOUD_ENABLED: 'false', OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_SECRETS_FILE: join(stateDir, 'secrets.json'), AIOS_TIMEZONE: 'Europe/Moscow', AIOS_LANGUAGE: 'en' };
   const runtime = (now = DEMO_NOW) => new Runtime({ vaultRoot: vault, stateDir, now, models: MODELS, env, logToFile: false });
   const jobs = (...names: string[]) => JOBS.filter((j) => names.includes(j.name));
   let rt = runtime();

@@ -18,12 +18,12 @@ import {
 const RUB_LEDGER = 'Finance/Ledgers/40702810400000012345/2026-11.md';
 const EUR_LEDGER = 'Finance/Ledgers/DE89370400440532013000/2026-11.md';
 
-/** Every file of the vault but the run log, the lease and the cost report (they say when it ran), with its text. */
+/** Every file of the vault but the run log, the lease, the cost report and the digest (they say when it ran), with its text. */
 function snapshot(vault: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of filesUnder(vault, '.')) {
     const rel = f.replace(/^\.\//, '');
-    if (/^AIOS\/(Runs|Costs)\/|^AIOS\/Companion lease\.md$/.test(rel)) continue;
+    if (/^AIOS\/(Runs|Costs)\/|^AIOS\/Companion lease\.md$|^Digests\//.test(rel)) continue;
     out.set(rel, readFileSync(join(vault, rel), 'utf8'));
   }
   return out;

@@ -30,6 +30,8 @@ export function offlineEnv(d: Dirs): NodeJS.ProcessEnv {
     OPENAI_API_KEY: '',
     AIOS_SECRETS_FILE: join(d.state, 'secrets.json'),
     AIOS_CRASH_AT: '',
+    // The tests read the companion's texts in English (the demo business alone would write Russian).
+    AIOS_LANGUAGE: 'en',
   };
 }
 
@@ -60,7 +62,7 @@ export async function aiosOk(d: Dirs, job: string): Promise<string> {
 /** The demo vault and its state folder, built by what `npm start` runs. */
 export async function demo(root: string): Promise<Dirs> {
   const d = { vault: join(root, 'demo-vault'), state: join(root, 'demo-vault-state') };
-  const summary = await buildDemo(d.vault, d.state);
+  const summary = await buildDemo(d.vault, d.state, 'en');
   const failed = summary.records.filter((r) => r.status === 'failed');
   if (failed.length) throw new Error(`demo: ${failed.map((r) => `${r.job}: ${r.summary}`).join('; ')}`);
   return d;

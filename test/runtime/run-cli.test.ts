@@ -80,7 +80,7 @@ test('a schedule the grammar refuses is reported by every command and keeps its 
   const env = { AIOS_SCHEDULE_COSTS: '0 7 * * MONDAY' };
   const s = status(d, env);
   assert.ok(s.settings_problems.some((p) => /AIOS_SCHEDULE_COSTS: schedule_costs: "0 7 \* \* MONDAY" .*not a day of week/.test(p)), JSON.stringify(s.settings_problems));
-  assert.match(s.jobs.find((j) => j.name === 'costs')!.next!, /T07:00:00$/, 'the default (Monday 07:00) stands in');
+  assert.match(s.jobs.find((j) => j.name === 'costs')!.next!, /T05:50:00$/, 'the default (every morning at 05:50) stands in');
   const run = start(d, env);
   try {
     await until('the service', () => /running on/.test(run.out()));

@@ -37,7 +37,8 @@ export function makeTestContext(opts: {
     vaultRoot: vaultDir,
     stateDir,
     now: opts.now,
-    overrides: { timezone: 'Europe/Moscow', ...opts.settings },
+    // English texts unless a test asks otherwise (the template's business is Russian).
+    overrides: { timezone: 'Europe/Moscow', language: 'en', ...opts.settings },
     env: opts.env ?? { AIOS_SECRETS_FILE: join(stateDir, 'no-secrets.json') },
     logToFile: false,
     models: MODELS,

@@ -1,0 +1,146 @@
+// What the digest shows, read from the vault (queue, cash position, mail, contracts, invoice records,
+// ledgers), the run history and the health of the sources. Anything a pass did not produce is simply
+// absent: the digest says so in its section.
+import { addDays, contractDeadline, linkTo, parseTables, rankQueue, tableRecords, type Frontmatter } from '../../contract/index.ts';
+import { readBank } from '../core/bank.ts';
+import { autonomyOf } from '../core/autonomy.ts';
+import type { JobContext } from '../core/job.ts';
+import { ratesNotes, ratesOn } from '../core/rates.ts';
+import type { IndexEntry } from '../core/vault-index.ts';
+import type { DigestAccount, DigestDue, DigestInput, DigestRun } from './render.ts';
+
+/** How many decisions the digest puts before the owner. */
+export const NEEDS_YOU = 3;
+
+const text = (v: unknown): string | undefined => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' && v !== '' ? v : undefined);
+const day = (v: unknown) => text(v)?.slice(0, 10);
+const num = (v: unknown): number | undefined => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.replace(/[\s\u00a0]/g, '')) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+};
+/** A link by path: opens whatever notes share the base name. */
+const pathLink = (path: string, label?: string) => `[[${path.replace(/\.md$/, '')}${label ? `|${label.replace(/[[\]|]/g, ' ')}` : ''}]]`;
+
+function cashOf(ctx: JobContext): DigestInput['cash'] {
+  const e = ctx.index.byKind('cash_position')[0];
+  if (!e) return undefined;
+  const fm = e.frontmatter;
+  const base = text(fm.base_currency) ?? ctx.settings.string('base_currency');
+  let body = '';
+  try {
+    body = ctx.vault.readNote(e.path).body;
+  } catch {
+    return undefined;
+  }
+  // The accounts table the statements module writes: Account | Currency | Balance | As of | ... | Since yesterday | ...
+  const table = parseTables(body).find((tb) => tb.header.includes('Account') && tb.header.includes('Balance'));
+  const accounts: DigestAccount[] = [];
+  for (const r of table ? tableRecords(table) : []) {
+    const balance = num(r.balance);
+    if (balance === undefined) continue;
+    const since = num(r.since_yesterday);
+    accounts.push({ account: r.account ?? '', currency: r.currency ?? base, balance, asOf: r.as_of ?? '', ...(since !== undefined ? { sinceYesterday: since } : {}) });
+  }
+  const asOf = text(fm.as_of) ?? '';
+  const all = ratesNotes(ctx, base);
+  const at = ratesOn(all, asOf.slice(0, 10));
+  const rates = [...new Set(accounts.map((a) => a.currency))].filter((c) => c !== base && at?.rates[c] !== undefined).map((c) => ({ currency: c, rate: Number(at!.rates[c]), date: at!.date }));
+  return {
+    asOf, base, link: pathLink(e.path), accounts, rates,
+    floor: ctx.settings.number('risk_cash_floor'), runwayFloor: ctx.settings.number('risk_runway_months'),
+    ...(typeof fm.total_base === 'number' ? { totalBase: fm.total_base } : {}),
+    ...(typeof fm.runway_months === 'number' ? { runwayMonths: fm.runway_months } : {}),
+  };
+}
+
+/** The last digest before today's: where "since the last digest" starts. */
+function lastDigest(ctx: JobContext, today: string): IndexEntry | undefined {
+  return ctx.index.byKind('digest').filter((e) => (day(e.frontmatter.date) ?? '') < today).sort((a, b) => String(b.frontmatter.date).localeCompare(String(a.frontmatter.date)))[0];
+}
+
+export function readDigest(ctx: JobContext): DigestInput {
+  const today = ctx.clock.localDate();
+  const language = ctx.settings.string('language');
+  const prev = lastDigest(ctx, today);
+  const since = text(prev?.frontmatter.generated) ?? `${addDays(today, -7)}T00:00:00`;
+
+  // 1. Needs you: the queue's own ranking.
+  const due = rankQueue(ctx.index.byKind('decision_item'), (e) => e.frontmatter as unknown as Frontmatter<'decision_item'>, today);
+  const decisions = due.slice(0, NEEDS_YOU).map((e) => ({
+    link: pathLink(e.path, text(e.frontmatter.title)), title: text(e.frontmatter.title) ?? e.path, why: text(e.frontmatter.why) ?? '',
+    ...(day(e.frontmatter.deadline) ? { deadline: day(e.frontmatter.deadline)! } : {}),
+  }));
+
+  // 3. Inbox.
+  const mails = ctx.index.byKind('mail_message');
+  const counts = new Map<string, number>();
+  for (const m of mails) {
+    if ((text(m.frontmatter.date) ?? '') < since) continue;
+    const c = text(m.frontmatter.category) ?? '—';
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  const replies = mails.filter((m) => m.frontmatter.status === 'needs_reply').sort((a, b) => (text(a.frontmatter.date) ?? '').localeCompare(text(b.frontmatter.date) ?? '') || a.path.localeCompare(b.path));
+
+  // 4. Contracts and money due.
+  const horizon = ctx.settings.number('risk_contract_horizon_days');
+  const contracts: DigestDue[] = [];
+  for (const e of ctx.index.byKind('contract')) {
+    const fm = e.frontmatter;
+    if ((fm.status ?? 'active') !== 'active') continue;
+    const end = day(fm.end);
+    const c = { autoRenew: fm.auto_renew === true, ...(end ? { end } : {}), ...(typeof fm.notice_days === 'number' ? { noticeDays: fm.notice_days } : {}) };
+    const deadline = contractDeadline(c);
+    if (!deadline || !end || end < today || deadline > addDays(today, horizon)) continue;
+    const title = `${text(fm.title) ?? e.path}${text(fm.counterparty) ? ` (${text(fm.counterparty)!.replace(/^\[\[|\]\]$/g, '')})` : ''}`;
+    contracts.push({ link: pathLink(e.path, title), what: c.autoRenew && deadline !== end ? 'notice' : 'end', date: deadline });
+  }
+  contracts.sort((a, b) => a.date.localeCompare(b.date));
+  const dueSoon: DigestDue[] = [];
+  const overdue: DigestDue[] = [];
+  for (const e of ctx.index.byKind('invoice_record')) {
+    const fm = e.frontmatter;
+    const status = text(fm.status) ?? 'open';
+    const outstanding = num(fm.outstanding) ?? 0;
+    const dueOn = day(fm.due);
+    if ((status !== 'open' && status !== 'partly_paid') || outstanding <= 0 || !dueOn) continue;
+    const item: DigestDue = { link: pathLink(e.path, text(fm.number)), what: fm.direction === 'incoming' ? 'incoming' : 'outgoing', date: dueOn, amount: { value: outstanding, currency: text(fm.currency) ?? '' } };
+    if (dueOn < today) overdue.push(item);
+    else if (dueOn <= addDays(today, 7)) dueSoon.push(item);
+  }
+  dueSoon.sort((a, b) => a.date.localeCompare(b.date));
+  overdue.sort((a, b) => a.date.localeCompare(b.date));
+  const missed = ctx.index.byKind('decision_item').filter((e) => e.frontmatter.kind === 'missed_payment' && e.frontmatter.status === 'open')
+    .map((e): DigestDue => ({ link: pathLink(e.path, text(e.frontmatter.title)), what: 'missed', date: text(e.frontmatter.created)?.slice(0, 10) ?? today }));
+  const sinceDay = since.slice(0, 10);
+  // Payments received since the last digest: the ledger months of the days in question only.
+  const bank = readBank(ctx, (e) => `${text(e.frontmatter.month) ?? '9999-99'}-31` >= sinceDay);
+  const received = bank.rows.filter((r) => r.amount > 0n && r.date >= sinceDay)
+    .map((r): DigestDue => ({ link: pathLink(r.ledger, r.counterparty ? r.counterparty.replace(/^\[\[|\]\]$/g, '') : r.counterpartyName ?? r.account), what: 'received', date: r.date, amount: { value: Number(r.amount) / 100000, currency: r.currency } }));
+
+  // 5. Overnight: the runs since the last digest (the digest's own excluded), the sources down, the work done.
+  const runs = ctx.runs().filter((r) => (r.started ?? '') >= since && r.job !== 'digest');
+  const lastOf = new Map<string, DigestRun>();
+  for (const r of runs) lastOf.set(r.job, { job: r.job, status: r.status, summary: r.summary });
+  const failed = runs.filter((r) => r.status === 'failed').map((r) => ({ job: r.job, status: r.status, summary: r.summary }));
+  // A digest that failed since the last one is reported too.
+  for (const r of ctx.runs({ job: 'digest' })) if (r.status === 'failed' && r.started >= since) failed.push({ job: r.job, status: r.status, summary: r.summary });
+  const health = ctx.health();
+  const sourcesDown = Object.entries(health).filter(([, h]) => !h.ok).map(([source, h]) => ({ source, detail: h.detail }));
+  const created = ctx.index.byKind('decision_item').filter((e) => (text(e.frontmatter.created) ?? '') >= since).length;
+  const autonomy = autonomyOf(runs, ctx.settings.rules('autonomy'), created);
+  const report = ctx.index.byKind('cost_report').find((e) => (day(e.frontmatter.period_start) ?? '9999') <= today && today <= (day(e.frontmatter.period_end) ?? ''));
+  const spend = report ? { usd: num(report.frontmatter.spend_usd) ?? 0, localShare: num(report.frontmatter.local_share) ?? 1, calls: num(report.frontmatter.calls) ?? 0, week: text(report.frontmatter.week) ?? '' } : undefined;
+
+  const cash = cashOf(ctx);
+  return {
+    today, language, since,
+    decisions, openTotal: due.length, queueLink: linkTo('Decision queue'),
+    ...(cash ? { cash } : {}),
+    categories: [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+    needsReply: replies.slice(0, 10).map((m) => ({ link: pathLink(m.path, text(m.frontmatter.subject)), date: day(m.frontmatter.date) ?? '', from: text(m.frontmatter.from_name) ?? text(m.frontmatter.from) ?? '', summary: text(m.frontmatter.summary) ?? '' })),
+    needsReplyTotal: replies.length,
+    contracts, dueSoon, overdue, missed, received,
+    runs: [...lastOf.values()], failed, sourcesDown, autonomy,
+    ...(spend ? { spend } : {}),
+  };
+}
