@@ -167,3 +167,9 @@ export function companionStamp(spec: Pick<KindSpec, 'schema' | 'otherSideMay'>, 
   const wrote = new Map(spec.otherSideMay.map((k) => [k, valueDigest(frontmatter[k])]));
   return { [HASH_KEY]: companionHash(spec, frontmatter, splitOwnerSection(body).generated), [WROTE_KEY]: formatWrote(wrote) };
 }
+
+/** A frontmatter value as text (undefined when empty or not a scalar): a YAML reader may have made a date a Date. */
+export function fmText(v: unknown): string | undefined {
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+}

@@ -1,10 +1,12 @@
 // What the digest shows, read from the vault (queue, cash position, mail, contracts, invoice records,
 // ledgers), the run history and the health of the sources. Anything a pass did not produce is simply
 // absent: the digest says so in its section.
-import { addDays, contractDeadline, linkTo, parseTables, rankQueue, tableRecords, type Frontmatter } from '../../contract/index.ts';
+import { addDays, contractDeadline, parseTables, rankQueue, tableRecords, type Frontmatter } from '../../contract/index.ts';
 import { readBank } from '../core/bank.ts';
 import { autonomyOf } from '../core/autonomy.ts';
+import { fmText } from '../core/frontmatter.ts';
 import type { JobContext } from '../core/job.ts';
+import { catalogue } from '../core/i18n/index.ts';
 import { ratesNotes, ratesOn } from '../core/rates.ts';
 import type { IndexEntry } from '../core/vault-index.ts';
 import type { DigestAccount, DigestDue, DigestInput, DigestRun } from './render.ts';
@@ -12,7 +14,7 @@ import type { DigestAccount, DigestDue, DigestInput, DigestRun } from './render.
 /** How many decisions the digest puts before the owner. */
 export const NEEDS_YOU = 3;
 
-const text = (v: unknown): string | undefined => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' && v !== '' ? v : undefined);
+const text = fmText;
 const day = (v: unknown) => text(v)?.slice(0, 10);
 const num = (v: unknown): number | undefined => {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.replace(/[\s\u00a0]/g, '')) : NaN;
@@ -134,7 +136,9 @@ export function readDigest(ctx: JobContext): DigestInput {
   const cash = cashOf(ctx);
   return {
     today, language, since,
-    decisions, openTotal: due.length, queueLink: linkTo('Decision queue'),
+    decisions, openTotal: due.length,
+    // The queue's view (a Base): a link to it names its extension.
+    queueLink: `[[${ctx.settings.string('folder_system')}/Views/Decision queue.base|${catalogue(language)['digest.queue']()}]]`,
     ...(cash ? { cash } : {}),
     categories: [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
     needsReply: replies.slice(0, 10).map((m) => ({ link: pathLink(m.path, text(m.frontmatter.subject)), date: day(m.frontmatter.date) ?? '', from: text(m.frontmatter.from_name) ?? text(m.frontmatter.from) ?? '', summary: text(m.frontmatter.summary) ?? '' })),

@@ -4,7 +4,7 @@ import { addDays, linkTarget, moneyFromNumber, moneyToNumber, parseMoney, WIKILI
 import { counterpartyResolver, readBank } from '../core/bank.ts';
 import type { JobContext } from '../core/job.ts';
 import { ratesNotes, ratesOn } from '../core/rates.ts';
-import { ownerChanged } from '../core/frontmatter.ts';
+import { fmText, ownerChanged } from '../core/frontmatter.ts';
 import type { IndexEntry } from '../core/vault-index.ts';
 import { announcesBankChange, claimWords } from './messages.ts';
 import { pathLink } from './obligations.ts';
@@ -19,11 +19,7 @@ const SIGNALS = 'signals.json';
 /** A learner's category below this is a guess: a claim it names is confirmed by the words first. */
 const LEARNER_SURE = 0.8;
 
-/** A frontmatter value as text: YAML may have read a date as a Date. */
-function text(v: unknown): string | undefined {
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
-}
+const text = fmText;
 const day = (v: unknown) => text(v)?.slice(0, 10);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(text).filter((s): s is string => !!s) : []);
 const money = (v: unknown): Money => {

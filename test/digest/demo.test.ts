@@ -36,7 +36,7 @@ test('the demo digest in Russian: five sections, exact figures, the owner\'s sec
   assert.match(needs, /^1\. \[\[Queue\/[^|]+\|ИФНС России № 14 по г\. Москве назначил срок: 2026-11-25\]\].* Срок: 25\.11\.2026\.$/m);
   assert.match(needs, /^2\. \[\[Queue\/[^|]+\|Последний день для уведомления по договору Paper supply agreement \(Bumaga Opt\): 2026-12-01\]\].* Срок: 01\.12\.2026\.$/m);
   assert.match(needs, /^3\. \[\[Queue\/[^|]+\|Претензия от Greenleaf Cafe\]\]/m);
-  assert.ok(needs.includes('Ещё 5 — в [[Decision queue]].'), needs);
+  assert.ok(needs.includes('Ещё 5 — в [[AIOS/Views/Decision queue.base|очереди решений]].'), needs);
   // Cash: the total and its parts, the euro at its rate.
   assert.ok(body.includes(`| 40702810400000012345 (СберБизнес) | ${ru('829 910,00 ₽')} | -${ru('2 490,00 ₽')} | 25.11.2026 |`), body);
   assert.ok(body.includes(`| DE89370400440532013000 (COBADEFFXXX) | ${ru('24 437,50 €')} | -${ru('12,50 €')} | 25.11.2026 |`), body);

@@ -213,6 +213,7 @@ export const en = {
   'digest.nothing.cash': () => 'No cash position yet: it is computed from the first imported bank statement.',
   'digest.nothing.due': () => 'No contract deadline ahead, no invoice due within 7 days or overdue, nothing received since the last digest.',
   'digest.deadline': (p: { date: string }) => `Deadline: ${p.date}.`,
+  'digest.queue': () => 'decision queue',
   'digest.more_open': (p: { count: number; link: string }) => `${p.count} more open in the ${p.link}.`,
   'digest.all_open': (p: { link: string }) => `That is all; the ${p.link} has the details.`,
   'digest.more': (p: { count: number }) => `…and ${p.count} more.`,

@@ -206,6 +206,7 @@ export const ru: Catalogue = {
   'digest.nothing.cash': () => 'Остатка пока нет: он считается по первой загруженной выписке.',
   'digest.nothing.due': () => 'Впереди нет сроков по договорам, нет счетов к оплате в ближайшие 7 дней и просроченных, с прошлой сводки ничего не поступило.',
   'digest.deadline': (p) => `Срок: ${p.date}.`,
+  'digest.queue': () => 'очереди решений',
   'digest.more_open': (p) => `Ещё ${p.count} — в ${p.link}.`,
   'digest.all_open': (p) => `Это всё; подробности — в ${p.link}.`,
   'digest.more': (p) => `…и ещё ${p.count}.`,
