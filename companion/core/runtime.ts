@@ -1,5 +1,6 @@
 // Everything a run of the companion needs, built once per process: the vault, its index, settings,
 // secrets, clock, logger and state; and the runner that gives each job its context and records results.
+import { catalogue } from './i18n/index.ts';
 import { hostname } from 'node:os';
 import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { SETTINGS, envNamesFor, renderTable, type SettingKey, type SettingValue } from '../../contract/index.ts';
@@ -101,15 +102,13 @@ export class Runtime {
     // An owner's edit of a derived note is kept as a copy and asked about once (its digest is in the name).
     this.vault.onOwnerCopy((path, copy) => {
       const name = path.slice(path.lastIndexOf('/') + 1, -3);
+      const t = catalogue(this.current.string('language'));
       this.queue.addDecision({
         finding_key: `note-edited:${copy}`,
         kind: 'note_edited',
-        title: `Your edit of ${name} was kept as a copy`,
-        why: `${name} is recomputed by AIOS, so it was brought up to date and what you changed in it was saved beside it. Anything you write below the "aios:owner-notes" line of the note is kept on every update.`,
-        options: [
-          { id: 'keep_copy', text: 'Keep my copy beside the note' },
-          { id: 'delete_copy', text: 'Delete my copy: the updated note is right' },
-        ],
+        title: t['core.edited.title']({ name }),
+        why: t['core.edited.why']({ name }),
+        options: (['keep_copy', 'delete_copy'] as const).map((id) => ({ id, text: t[`core.edited.${id}`]() })),
         severity: 'low',
         evidence: [linkToPath(path), linkToPath(copy)],
         targets: [`note:${copy}`],

@@ -1,3 +1,4 @@
+import { catalogue } from '../core/i18n/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderCostReport, summarise } from './report.ts';
@@ -27,12 +28,12 @@ test('summary: calls, local share, spend and escalated tasks from the ledger', (
 });
 
 test('the note validates against the contract, with zeros for an empty week', () => {
-  const { frontmatter, body } = renderCostReport(week, [], 0.25, '2026-11-26T12:00:00');
+  const { frontmatter, body } = renderCostReport(week, [], 0.25, '2026-11-26T12:00:00', undefined, catalogue('en'));
   assert.ok(costReport.schema.safeParse(frontmatter).success);
   assert.equal(frontmatter.calls, 0);
   assert.equal(frontmatter.local_share, 1);
   assert.match(body, /No model calls this week/);
-  const full = renderCostReport(week, [e({ location: 'cloud', provider: 'openai', model: 'gpt-4o-mini', cost_nano_usd: '1234567' })], 0.25, '2026-11-26T12:00:00');
+  const full = renderCostReport(week, [e({ location: 'cloud', provider: 'openai', model: 'gpt-4o-mini', cost_nano_usd: '1234567' })], 0.25, '2026-11-26T12:00:00', undefined, catalogue('en'));
   assert.equal(full.frontmatter.spend_usd, 0.001235);
   assert.match(full.body, /\| openai gpt-4o-mini \| 1 \| 0 \|/);
 });

@@ -1,5 +1,6 @@
 // The weekly cost note, pure: ledger entries of one ISO week in, frontmatter and body out.
 import type { Autonomy } from '../core/autonomy.ts';
+import type { Catalogue } from '../core/i18n/index.ts';
 import { renderTable } from '../../contract/markdown-table.ts';
 import type { Frontmatter } from '../../contract/index.ts';
 import type { LedgerEntry } from '../models/ledger.ts';
@@ -63,7 +64,8 @@ export function renderCostReport(
   entries: readonly LedgerEntry[],
   budgetUsd: number,
   generated: string,
-  autonomy?: Autonomy,
+  autonomy: Autonomy | undefined,
+  t: Catalogue,
 ): { frontmatter: Frontmatter<'cost_report'>; body: string } {
   const s = summarise(entries);
   const frontmatter: Frontmatter<'cost_report'> = {
@@ -83,25 +85,22 @@ export function renderCostReport(
     [...m.entries()].sort((a, b) => b[1].calls - a[1].calls || a[0].localeCompare(b[0])).map(([k, g]) => [
       k, String(g.calls), String(g.local), String(g.tokensIn), String(g.tokensOut), usd(g.spendNano), String(g.failed),
     ]);
-  const header = ['', 'Calls', 'Local', 'Tokens in', 'Tokens out', 'Spend', 'Failed'];
+  const header = t['costs.cols']();
   const left = budgetUsd - nanoToUsd(s.spendNano);
   const body = [
-    `# Model costs ${week.week}`,
+    `# ${t['costs.title']({ week: week.week })}`,
     '',
-    `${week.start} to ${week.end}. ${s.calls} model calls, ${s.localCalls} of them on this machine (${pct(s.localShare)}); ` +
-      `cloud spend ${usd(s.spendNano)} of the $${budgetUsd.toFixed(2)} weekly budget` +
-      (left >= 0 ? ` ($${left.toFixed(4)} left).` : ` (over by $${(-left).toFixed(4)}).`) +
-      ` ${s.escalations} task(s) were escalated past their first provider.`,
+    t['costs.intro']({ start: week.start, end: week.end, calls: s.calls, local: s.localCalls, share: pct(s.localShare), spend: usd(s.spendNano), budget: `$${budgetUsd.toFixed(2)}`, left: left >= 0 ? `$${left.toFixed(4)}` : undefined, over: left < 0 ? `$${(-left).toFixed(4)}` : undefined, escalations: s.escalations }),
     '',
-    ...(autonomy ? ['## Autonomy', '', `${(autonomy.minutes / 60).toFixed(1)} h of the owner's work done by AIOS this week; ${autonomy.needed} question(s) needed the owner.`, '',
-      ...autonomy.lines.map((l) => `- ${l.work}: ${l.count} (${l.minutes} min)`), ''] : []),
-    '## By module',
+    ...(autonomy ? [`## ${t['costs.autonomy']()}`, '', t['costs.autonomy.line']({ hours: (autonomy.minutes / 60).toFixed(1), needed: autonomy.needed }), '',
+      ...autonomy.lines.map((l) => `- ${t['digest.autonomy.line']({ work: l.work, count: l.count, minutes: String(l.minutes) })}`), ''] : []),
+    `## ${t['costs.by_module']()}`,
     '',
-    s.calls === 0 ? 'No model calls this week.\n' : renderTable(['Module', ...header.slice(1)], rows(s.byModule)),
-    '## By provider and model',
+    s.calls === 0 ? `${t['costs.none']()}\n` : renderTable([t['costs.module'](), ...header], rows(s.byModule)),
+    `## ${t['costs.by_provider']()}`,
     '',
-    s.calls === 0 ? 'No model calls this week.\n' : renderTable(['Provider and model', ...header.slice(1)], rows(s.byProvider)),
-    'Figures come from the cost ledger in the companion\'s state folder (one line per call); costs from the price table in AIOS/Rules.',
+    s.calls === 0 ? `${t['costs.none']()}\n` : renderTable([t['costs.provider'](), ...header], rows(s.byProvider)),
+    t['costs.source'](),
     '',
   ].join('\n');
   return { frontmatter, body };

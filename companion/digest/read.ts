@@ -1,7 +1,7 @@
 // What the digest shows, read from the vault (queue, cash position, mail, contracts, invoice records,
 // ledgers), the run history and the health of the sources. Anything a pass did not produce is simply
 // absent: the digest says so in its section.
-import { addDays, contractDeadline, parseTables, rankQueue, tableRecords, type Frontmatter } from '../../contract/index.ts';
+import { addDays, contractDeadline, parseTables, rankQueue, type Frontmatter } from '../../contract/index.ts';
 import { readBank } from '../core/bank.ts';
 import { autonomyOf } from '../core/autonomy.ts';
 import { fmText } from '../core/frontmatter.ts';
@@ -34,14 +34,16 @@ function cashOf(ctx: JobContext): DigestInput['cash'] {
   } catch {
     return undefined;
   }
-  // The accounts table the statements module writes: Account | Currency | Balance | As of | ... | Since yesterday | ...
-  const table = parseTables(body).find((tb) => tb.header.includes('Account') && tb.header.includes('Balance'));
+  // The note's first table is its accounts, by position whatever the language of its header:
+  // account, currency, balance, as of, since the previous statement, since yesterday, freshness, pending.
+  const table = parseTables(body).find((tb) => tb.header.length >= 8);
   const accounts: DigestAccount[] = [];
-  for (const r of table ? tableRecords(table) : []) {
-    const balance = num(r.balance);
+  for (const r of table?.rows ?? []) {
+    // A balance may carry a note after it ("(balances did not check)").
+    const balance = num(/^-?[\d.]+/.exec(r[2] ?? '')?.[0]);
     if (balance === undefined) continue;
-    const since = num(r.since_yesterday);
-    accounts.push({ account: r.account ?? '', currency: r.currency ?? base, balance, asOf: r.as_of ?? '', ...(since !== undefined ? { sinceYesterday: since } : {}) });
+    const since = num(r[5]);
+    accounts.push({ account: r[0] ?? '', currency: r[1] ?? base, balance, asOf: r[3] ?? '', ...(since !== undefined ? { sinceYesterday: since } : {}) });
   }
   const asOf = text(fm.as_of) ?? '';
   const all = ratesNotes(ctx, base);

@@ -2,6 +2,7 @@
 // attachments go into the message's own folder, notes are created (never replaced) a batch at a
 // time, and only then is the batch logged as ingested. The counterparty is resolved, and a second
 // message from an unknown business domain files one counterparty proposal.
+import { catalogue } from '../core/i18n/index.ts';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { companionStamp } from '../core/frontmatter.ts';
 import { crashPoint } from '../core/crash-points.ts';
@@ -238,15 +239,13 @@ export async function commitPrepared(env: MailEnv, items: readonly Prepared[]): 
     if (p.proposeFor) await maybePropose(env, p.proposeFor);
     if (p.duplicate) {
       const first = log.contentPath(p.duplicate.firstKey);
+      const t = catalogue(ctx.settings.string('language'));
       await ctx.addDecision({
         finding_key: `mail-duplicate:${p.duplicate.messageId}`,
         kind: 'mail_duplicate',
-        title: `Two versions of the mail "${plainTitle(p.duplicate.subject).slice(0, 60) || '(no subject)'}"`,
-        why: 'Two messages carry the same Message-ID but different text; one may be a copy rewritten by a server, or a different mail.',
-        options: [
-          { id: 'keep_both', text: 'Keep both' },
-          { id: 'delete_newer', text: 'Delete the newer note' },
-        ],
+        title: t['mail.duplicate.title']({ subject: plainTitle(p.duplicate.subject).slice(0, 60) }),
+        why: t['mail.duplicate.why'](),
+        options: (['keep_both', 'delete_newer'] as const).map((id) => ({ id, text: t[`mail.duplicate.${id}`]() })),
         severity: 'low',
         module: 'mail',
         evidence: [...(first ? [linkTo(noteName(first))] : []), linkTo(noteName(p.note.path))],

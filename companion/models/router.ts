@@ -3,6 +3,7 @@
 // the cloud when allowed, else to the local hard model. Confidential data never reaches the cloud by any
 // path; everything sent there is redacted first. Every provider call lands in the cost ledger, and an
 // answer that fails its schema is retried or escalated, never passed on.
+import { catalogue } from '../core/i18n/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import type { DecisionInput, SourceHealth, Settings } from '../core/job.ts';
@@ -33,6 +34,8 @@ export interface RouterConfig {
   cloudModel: string;
   maxRetries: number;
   learnerMinExamples: number;
+  /** The owner's language: the budget question is asked in it. */
+  language: string;
 }
 
 export function configFromSettings(s: Settings): RouterConfig {
@@ -47,6 +50,7 @@ export function configFromSettings(s: Settings): RouterConfig {
     cloudModel: s.string('openai_model'),
     maxRetries: Math.min(5, Math.floor(s.number('model_max_retries'))),
     learnerMinExamples: s.number('learner_min_examples'),
+    language: s.string('language'),
   };
 }
 
@@ -335,22 +339,19 @@ export class Router implements ModelService {
   private async waitForOwner(run: TaskRun): Promise<ModelResult<unknown>> {
     const week = isoWeekOf(this.deps.clock.localDate());
     const spent = nanoToUsd(this.spent()).toFixed(4);
+    const t = catalogue(this.cfg.language);
     run.route.push({ provider: 'openai', model: this.cfg.cloudModel, outcome: 'unavailable', detail: 'weekly budget spent: waiting for the owner' });
     if (!this.deps.addDecision) return { ok: false, status: 'waiting', reason: 'weekly budget spent', route: run.route };
     const d = await this.deps.addDecision({
       finding_key: `budget_exhausted:${week.week}`,
       kind: 'budget_exhausted',
-      title: `Model budget for ${week.week} is spent`,
-      why: `Cloud model calls this week cost $${spent} of the $${this.cfg.weeklyBudgetUsd} weekly budget. Hard tasks (such as ${run.task.kind} for ${this.moduleOf(run)}) wait until you decide.`,
-      options: [
-        { id: 'raise_budget', text: 'Allow one more weekly budget this week' },
-        { id: 'local_this_week', text: 'Run hard tasks locally for the rest of this week' },
-        { id: 'wait', text: 'Wait until next week' },
-      ],
+      title: t['models.budget.title']({ week: week.week }),
+      why: t['models.budget.why']({ spent, budget: String(this.cfg.weeklyBudgetUsd), task: run.task.kind, module: this.moduleOf(run) }),
+      options: (['raise_budget', 'local_this_week', 'wait'] as const).map((id) => ({ id, text: t[`models.budget.${id}`]() })),
       targets: [`week:${week.week}:${week.end}`],
       severity: 'medium',
       module: 'models',
-      details: `Week ${week.week} (${week.start} to ${week.end}). Local work goes on as usual; see the cost report for the calls.`,
+      details: t['models.budget.details']({ week: week.week, start: week.start, end: week.end }),
     });
     return { ok: false, status: 'waiting', reason: 'weekly budget spent', decision: d.path, route: run.route };
   }

@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { parseMoney } from '../../contract/money.ts';
 import { computeCash, type AccountSnapshot, type CashInput, type DayTotals } from './cash.ts';
 import { addDays } from '../../contract/dates.ts';
+import { catalogue } from '../core/i18n/index.ts';
 
 const m = (s: string) => parseMoney(s);
 const day = (inflow: string, outflow: string, ownIn = '0', ownOut = '0'): DayTotals => ({ inflow: m(inflow), outflow: m(outflow), ownIn: m(ownIn), ownOut: m(ownOut) });
 
 function input(accounts: AccountSnapshot[], extra: Partial<CashInput> = {}): CashInput {
-  return { asOf: '2026-11-26T06:00:00', today: '2026-11-26', timezone: 'Europe/Moscow', base: 'RUB', accounts, history: [], staleDays: 3, ...extra };
+  return { asOf: '2026-11-26T06:00:00', today: '2026-11-26', timezone: 'Europe/Moscow', base: 'RUB', accounts, history: [], staleDays: 3, t: catalogue('en'), ...extra };
 }
 const rub = (balance: string, days: [string, DayTotals][] = [], balanceDate = '2026-11-25'): AccountSnapshot =>
   ({ account: '40702810400000012345', currency: 'RUB', balance: m(balance), balanceDate, mismatch: false, pending: 0n, days: new Map(days) });
@@ -51,4 +52,12 @@ test('the history keeps one row a day, the latest 90', () => {
   assert.equal(r.history.length, 90);
   assert.equal(r.history[0]!.date, addDays('2026-08-01', 6), 'the oldest fall off');
   assert.deepEqual(r.history.at(-1), { date: '2026-11-26', totals: { RUB: '7.00' }, total_base: '7.00' });
+});
+
+test('in the owner\'s language: the same note in Russian, its figures unchanged', () => {
+  const r = computeCash(input([rub('1000'), eur('10')], { t: catalogue('ru') }));
+  assert.match(r.body, /^# Остаток денег$/m);
+  assert.match(r.body, /^\| Счёт \| Валюта \| Остаток \| На дату \|/m);
+  assert.match(r.body, /Итого в RUB: не сложено \(нет курса для EUR\)\./);
+  assert.match(r.body, /\| 40702810400000012345 \| RUB \| 1000\.00 \| 2026-11-25 \|/);
 });

@@ -5,6 +5,7 @@ import { formatMoney, multiplyMoney, roundMoney, moneyToNumber, type Money } fro
 import { escapeCell } from '../../contract/markdown-table.ts';
 import { addDays, daysBetween } from '../../contract/dates.ts';
 import type { Rates } from '../core/rates.ts';
+import type { Catalogue } from '../core/i18n/index.ts';
 
 export interface DayTotals { inflow: Money; outflow: Money; ownIn: Money; ownOut: Money }
 
@@ -36,6 +37,8 @@ export interface CashInput {
   rates?: Rates;
   history: readonly HistoryRow[];
   staleDays: number;
+  /** The owner's language's texts. */
+  t: Catalogue;
 }
 
 export interface CashResult {
@@ -51,7 +54,7 @@ const fm = (m: Money) => formatMoney(m);
 const signed = (m: Money) => (m > 0n ? '+' : '') + formatMoney(m);
 
 export function computeCash(input: CashInput): CashResult {
-  const { today, base } = input;
+  const { today, base, t } = input;
   const yesterday = addDays(today, -1);
   const from30 = addDays(today, -30), from90 = addDays(today, -90);
   const accounts = [...input.accounts].sort((a, b) => a.currency.localeCompare(b.currency) || a.account.localeCompare(b.account));
@@ -78,11 +81,11 @@ export function computeCash(input: CashInput): CashResult {
     rows.push([
       a.account + (a.bank ? ` (${a.bank})` : ''),
       a.currency,
-      a.balance === undefined ? 'unknown' : fm(a.balance) + (a.mismatch ? ' (balances did not check)' : ''),
+      a.balance === undefined ? t['cash.unknown']() : fm(a.balance) + (a.mismatch ? ` ${t['cash.mismatch']()}` : ''),
       a.balanceDate ?? '',
       a.balance !== undefined && a.previousBalance !== undefined ? signed(a.balance - a.previousBalance) : '',
       signed(sinceYesterday),
-      age === undefined ? 'no statement' : `${age} day${age === 1 ? '' : 's'} old${isStale ? ' (stale)' : ''}`,
+      age === undefined ? t['cash.no_statement']() : t['cash.age']({ days: age, stale: isStale }),
       a.pending !== 0n ? signed(a.pending) : '',
     ]);
   }
@@ -102,20 +105,20 @@ export function computeCash(input: CashInput): CashResult {
     else totalBase += inBase;
     const net = convert(t.out90 - t.in90, c);
     net90Base = net === undefined || net90Base === undefined ? undefined : net90Base + net;
-    const rate = c === base ? '1' : input.rates?.rates[c] !== undefined ? `${input.rates.rates[c]} (${input.rates.date})` : 'no rate';
-    totalRows.push([c, t.known ? fm(t.balance) : 'unknown', rate, inBase === undefined ? '' : fm(inBase)]);
+    const rate = c === base ? '1' : input.rates?.rates[c] !== undefined ? `${input.rates.rates[c]} (${input.rates.date})` : input.t['cash.no_rate']();
+    totalRows.push([c, t.known ? fm(t.balance) : input.t['cash.unknown'](), rate, inBase === undefined ? '' : fm(inBase)]);
   }
   if (missing.length) totalBase = undefined;
 
   let runway: number | undefined;
   let runwayText: string;
-  if (totalBase === undefined) runwayText = `Not computed: ${missing.length ? `no rate for ${missing.join(', ')} in a dated exchange-rates note` : 'a balance is unknown'}.`;
-  else if (net90Base === undefined) runwayText = 'Not computed: flows in a currency without a rate.';
-  else if (net90Base <= 0n) runwayText = `No net outflow over the last 90 days (net inflow ${fm(-net90Base)} ${base}): no runway limit.`;
+  if (totalBase === undefined) runwayText = missing.length ? t['cash.runway.no_rate']({ currencies: missing.join(', ') }) : t['cash.runway.unknown']();
+  else if (net90Base === undefined) runwayText = t['cash.runway.flows_no_rate']();
+  else if (net90Base <= 0n) runwayText = t['cash.runway.none']({ inflow: `${fm(-net90Base)} ${base}` });
   else {
     const monthly = net90Base / 3n;
     runway = Math.round((Number(totalBase) / Number(net90Base / 3n || 1n)) * 10) / 10;
-    runwayText = `${runway.toFixed(1)} months: cash ${fm(totalBase)} ${base} / mean net monthly outflow ${fm(monthly)} ${base} (90 days, own transfers excluded).`;
+    runwayText = t['cash.runway.months']({ months: runway.toFixed(1), cash: `${fm(totalBase)} ${base}`, monthly: `${fm(monthly)} ${base}` });
   }
 
   const history = input.history.filter((h) => h.date !== today);
@@ -132,35 +135,35 @@ export function computeCash(input: CashInput): CashResult {
   const flowRows = ccys.map((c) => { const t = perCcy.get(c)!; return [c, fm(t.in30), fm(t.out30), fm(t.in90), fm(t.out90)]; });
   const histCcys = [...new Set(kept.flatMap((h) => Object.keys(h.totals)))].sort((a, b) => (a === base ? -1 : b === base ? 1 : a.localeCompare(b)));
   const lines = [
-    '# Cash position',
+    `# ${t['cash.title']()}`,
     '',
-    `As of ${input.asOf} (days in ${input.timezone}). Base currency ${base}. Recomputed on every imported statement.`,
+    t['cash.intro']({ asOf: input.asOf, timezone: input.timezone, base }),
     '',
-    '## Accounts',
+    `## ${t['cash.accounts']()}`,
     '',
-    table(['Account', 'Currency', 'Balance', 'As of', 'Since previous statement', 'Since yesterday', 'Freshness', 'Pending'], rows),
+    table(t['cash.cols.accounts'](), rows),
     '',
-    '## Totals',
+    `## ${t['cash.totals']()}`,
     '',
-    table(['Currency', 'Balance', `Rate to ${base}`, `In ${base}`], totalRows),
+    table(t['cash.cols.totals']({ base }), totalRows),
     '',
     totalBase === undefined
-      ? `Total in ${base}: not summed (${missing.length ? `no rate for ${missing.join(', ')}` : 'a balance is unknown'}).`
-      : `Total in ${base}: ${fm(totalBase)}${input.rates && ccys.some((c) => c !== base) ? ` (rates from [[${input.rates.note}]], dated ${input.rates.date})` : ''}.`,
+      ? t['cash.total.none']({ base, why: missing.length ? t['cash.total.no_rate']({ currencies: missing.join(', ') }) : t['cash.total.unknown']() })
+      : t['cash.total']({ base, total: fm(totalBase), ...(input.rates && ccys.some((c) => c !== base) ? { note: input.rates.note, date: input.rates.date } : {}) }),
     '',
-    '## Flows',
+    `## ${t['cash.flows']()}`,
     '',
-    'Own transfers between the business\'s accounts are excluded.',
+    t['cash.flows.own'](),
     '',
-    table(['Currency', 'In 30 days', 'Out 30 days', 'In 90 days', 'Out 90 days'], flowRows),
+    table(t['cash.cols.flows'](), flowRows),
     '',
-    '## Runway',
+    `## ${t['cash.runway']()}`,
     '',
     runwayText,
     '',
-    '## History',
+    `## ${t['cash.history']()}`,
     '',
-    table(['Date', ...histCcys, `Total ${base}`], kept.slice().reverse().slice(0, 30).map((h) => [h.date, ...histCcys.map((c) => h.totals[c] ?? ''), h.total_base ?? ''])),
+    table([t['cash.cols.date'](), ...histCcys, t['cash.cols.total']({ base })], kept.slice().reverse().slice(0, 30).map((h) => [h.date, ...histCcys.map((c) => h.totals[c] ?? ''), h.total_base ?? ''])),
     '',
   ];
   const front: CashResult['frontmatter'] = { as_of: input.asOf, base_currency: base, accounts: accounts.length, stale_accounts: stale };

@@ -2,6 +2,7 @@
 // counterparty links and proposals, balance-mismatch and possible-duplicate questions, and the state cache.
 // Only the months a statement touches are read (their keys, from the cache) and written (new rows
 // spliced into the note's text), so the cost follows the statement, not the size of the ledger.
+import { catalogue } from '../core/i18n/index.ts';
 import { formatMoney, moneyToNumber, type Money } from '../../contract/money.ts';
 import { linkTo } from '../../contract/properties.ts';
 import { escapeCell } from '../../contract/markdown-table.ts';
@@ -58,6 +59,7 @@ function window(dates: Iterable<string>): Set<string> {
 }
 
 async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo, state: LedgerStore, counts: MergeCounts, imported: string): Promise<void> {
+  const t = catalogue(ctx.settings.string('language'));
   const { vault } = ctx;
   counts.statements++;
   counts.transactions += st.entries.length;
@@ -84,13 +86,9 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
     await ctx.addDecision({
       finding_key: `balance:${st.account}:${source.sha256.slice(0, 16)}`,
       kind: 'balance_mismatch',
-      title: `Statement ${st.account} ${st.periodStart} to ${st.periodEnd}: balances do not add up`,
-      why: `Opening balance plus the movements does not give the closing balance the bank states in ${source.name}. The transactions were imported; the balance is marked unconfirmed until this is settled.`,
-      options: [
-        { id: 'accept', text: 'Accept the statement as it is' },
-        { id: 'ask_bank', text: 'Keep it unconfirmed: I will ask the bank for a corrected statement' },
-        { id: 'withdraw', text: 'Quarantine the statement and take its rows out of the ledger' },
-      ],
+      title: t['statements.mismatch.title']({ account: st.account, from: st.periodStart, to: st.periodEnd }),
+      why: t['statements.mismatch.why']({ file: source.name }),
+      options: (['accept', 'ask_bank', 'withdraw'] as const).map((id) => ({ id, text: t[`statements.mismatch.${id}`]() })),
       severity: 'high',
       module: 'statements',
       evidence: [linkTo(noteName)],
@@ -178,12 +176,9 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
       await ctx.addDecision({
         finding_key: `ledger-conflict:${path}:${source.sha256.slice(0, 16)}`,
         kind: 'ledger_conflict',
-        title: `Ledger ${st.account} ${m} was changed outside AIOS`,
-        why: `The ledger note was edited by hand, so the ${rows.length} new row(s) from ${source.name} were written to a copy instead of into it.`,
-        options: [
-          { id: 'copy_rows', text: 'Copy the new rows into the ledger and delete the copy' },
-          { id: 'keep_edited', text: 'Keep the ledger as edited and delete the copy' },
-        ],
+        title: t['statements.conflict.title']({ account: st.account, month: m }),
+        why: t['statements.conflict.why']({ rows: rows.length, file: source.name }),
+        options: (['copy_rows', 'keep_edited'] as const).map((id) => ({ id, text: t[`statements.conflict.${id}`]() })),
         severity: 'high',
         module: 'statements',
         targets: [`ledger:${path}`, `copy:${r.path}`],
@@ -217,17 +212,14 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
     await ctx.addDecision({
       finding_key: `dup:${st.account}:${source.sha256.slice(0, 16)}`,
       kind: 'possible_duplicate',
-      title: `${plan.doubts.length} possible duplicate${plan.doubts.length === 1 ? '' : 's'} in ${st.account} ${st.periodStart} to ${st.periodEnd}`,
-      why: 'These rows look like rows already in the ledger but are not certainly the same. They were kept (never merged silently); say which are duplicates.',
-      options: [
-        { id: 'keep_all', text: 'Keep all (they are different payments)' },
-        { id: 'drop_new', text: 'Remove the listed new rows as duplicates' },
-      ],
+      title: t['statements.duplicate.title']({ count: plan.doubts.length, account: st.account, from: st.periodStart, to: st.periodEnd }),
+      why: t['statements.duplicate.why'](),
+      options: (['keep_all', 'drop_new'] as const).map((id) => ({ id, text: t[`statements.duplicate.${id}`]() })),
       severity: 'medium',
       module: 'statements',
       evidence: [linkTo(noteName)],
       targets: plan.doubts.map((d) => `row:${state.ledgerPath(st.account, st.currency, d.keyed.entry.bookingDate.slice(0, 7))}#${d.keyed.key}`),
-      details: ['| Date | Amount | Text | Why |', '| --- | --- | --- | --- |',
+      details: [`| ${t['statements.duplicate.cols']().join(' | ')} |`, '| --- | --- | --- | --- |',
         ...plan.doubts.slice(0, 200).map((d) => `| ${d.keyed.entry.bookingDate} | ${formatMoney(d.keyed.entry.amount)} | ${escapeCell(d.keyed.entry.text.slice(0, 80))} | ${escapeCell(d.reason)} |`)].join('\n'),
     });
   }

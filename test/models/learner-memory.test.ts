@@ -121,7 +121,7 @@ test('through the router: on a fresh install the remembered sender is answered b
     const store = new LearnerStore(state);
     const config: RouterConfig = {
       threshold: 0.8, cloudEnabled: false, weeklyBudgetUsd: 1, budgetExhausted: 'local', timeoutMs: 1000,
-      ollamaModelEasy: 'x', ollamaModelHard: 'x', cloudModel: 'x', maxRetries: 0, learnerMinExamples: 30,
+      ollamaModelEasy: 'x', ollamaModelHard: 'x', cloudModel: 'x', maxRetries: 0, learnerMinExamples: 30, language: 'en',
     };
     const router = new Router({ config, ledger: new CostLedger(state), clock: makeClock('UTC', new Date('2026-11-24T10:00:00Z')), log: silentLogger(), module: 'test', learner: store });
     router.learn({ id: 'Mail/offer-1.md', label: 'other', ...offer(1) });

@@ -48,7 +48,7 @@ test('on senders it never saw (nor the twin of a test mail), the seed stays well
 
 const config: RouterConfig = {
   threshold: 0.8, cloudEnabled: false, weeklyBudgetUsd: 1, budgetExhausted: 'local', timeoutMs: 1000,
-  ollamaModelEasy: 'x', ollamaModelHard: 'x', cloudModel: 'x', maxRetries: 0, learnerMinExamples: 30,
+  ollamaModelEasy: 'x', ollamaModelHard: 'x', cloudModel: 'x', maxRetries: 0, learnerMinExamples: 30, language: 'en',
 };
 const invoice = { subject: 'Счёт на оплату № 245 от 20.11.2026', body: 'Добрый день!\nНаправляем счёт на оплату № 245 за бумагу. Сумма к оплате: 48 000,00 руб., в т.ч. НДС 20%. Срок оплаты — 30.11.2026.\n\nС уважением,\nбухгалтерия', from: 'buh@paper-supplier.example' };
 
