@@ -5,6 +5,7 @@
 // again, and handlers are idempotent, so the effect is neither lost nor repeated; a journal in the
 // state folder keeps the outcome of a handler that finished, so its wording survives the crash too.
 // Accepted and rejected proposals are acted on the same way.
+import { catalogue } from './i18n/index.ts';
 import { answeredOption, linkTo, type Frontmatter } from '../../contract/index.ts';
 import { crashPoint } from './crash-points.ts';
 import type { AnswerOutcome, AnsweredItem, DecisionKind, Job, JobContext, JobResult, Module } from './job.ts';
@@ -13,6 +14,7 @@ import { recordOutcome } from './queue.ts';
 import type { IndexEntry } from './vault-index.ts';
 
 const JOURNAL = 'journal.jsonl';
+const say = (ctx: Pick<JobContext, 'settings'>) => catalogue(ctx.settings.string('language'));
 
 interface JournalLine {
   /** `<item path>\t<finding key>\t<option>` */
@@ -25,11 +27,11 @@ export const CORE_DECISIONS: readonly DecisionKind[] = [
   {
     kind: 'note_edited',
     options: {
-      keep_copy: async () => ({ resolution: 'Kept your copy beside the note.' }),
+      keep_copy: async (_item, ctx) => ({ resolution: say(ctx)['core.done.kept_copy']() }),
       delete_copy: async (item, ctx) => {
         const copy = item.targets.find((t) => t.startsWith('note:'))?.slice(5);
-        if (!copy) return { resolution: 'No copy was named on the item: nothing deleted.' };
-        return ctx.vault.removeFile(copy) ? { resolution: `Deleted your copy ${copy}.` } : { resolution: `Your copy ${copy} was already gone.` };
+        if (!copy) return { resolution: say(ctx)['core.done.no_copy']() };
+        return { resolution: ctx.vault.removeFile(copy) ? say(ctx)['core.done.deleted_copy']({ copy }) : say(ctx)['core.done.copy_gone']({ copy }) };
       },
     },
   },
@@ -94,19 +96,20 @@ export function writeDecisionRecord(ctx: JobContext, e: IndexEntry, option: stri
     contract: fm.contract,
   };
   const path = ctx.vault.pathFor('decision_record', record);
+  const t = say(ctx);
   const body = [
     `# ${fm.title}`,
     '',
-    `**Decided:** ${text}`,
-    ...(fm.comment ? ['', `**Comment:** ${fm.comment}`] : []),
+    `**${t['record.decided']()}:** ${text}`,
+    ...(fm.comment ? ['', `**${t['record.comment']()}:** ${fm.comment}`] : []),
     '',
-    `**What AIOS did:** ${outcome.resolution}`,
+    `**${t['record.did']()}:** ${outcome.resolution}`,
     '',
-    '## Why it was asked',
+    `## ${t['record.why']()}`,
     '',
     fm.why,
     '',
-    `From the queue item ${linkToNote(e.path)}. This note is yours now: AIOS made it once and will not change it.`,
+    t['record.from']({ item: linkToNote(e.path) }),
     '',
   ].join('\n');
   ctx.vault.createNote(path, { aios_kind: 'decision_record', ...record }, body);
@@ -140,7 +143,7 @@ export async function actOnAnswers(ctx: JobContext, kinds: readonly RegisteredKi
     const option = answeredOption(fm, fm.answer);
     if (!option) {
       // A free-text answer is a comment; only an option acts.
-      const note = `Not acted on: "${fm.answer ?? ''}" is none of the options (${fm.option_ids.join(', ') || fm.options.join(', ')}). Your words were kept as a comment; set answer to one of the options to act.`;
+      const note = say(ctx)['core.done.no_option']({ answer: fm.answer ?? '', options: fm.option_ids.join(', ') || fm.options.join(', ') });
       if (fm.resolution !== note) recordOutcome(ctx.vault, e.path, { resolution: note, ...(fm.comment ? {} : { comment: fm.answer }) });
       waiting++;
       continue;
@@ -151,7 +154,7 @@ export async function actOnAnswers(ctx: JobContext, kinds: readonly RegisteredKi
       const reg = byKind.get(fm.kind);
       const handler = reg?.spec.options[option];
       try {
-        resolution = handler && reg ? (await handler(answered(e, option), moduleContext(ctx, reg.module))).resolution : `Recorded: no action is defined for "${option}" of ${fm.kind}.`;
+        resolution = handler && reg ? (await handler(answered(e, option), moduleContext(ctx, reg.module))).resolution : say(ctx)['core.done.no_action']({ option, kind: fm.kind });
       } catch (err) {
         // Not recorded as done: the next run tries again.
         failed.push(`${e.path}: ${(err as Error).message}`);

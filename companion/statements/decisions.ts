@@ -2,6 +2,7 @@
 // crash finds its effect done, finishes what is left and says what the answer did): rows are removed
 // by key, notes deleted if present, files moved if still in the archive. The ledger notes stay the
 // truth, changed in place so the owner's own edits of them stay; the cache follows them by hash.
+import { catalogue } from '../core/i18n/index.ts';
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import {
@@ -14,6 +15,7 @@ import { recomputeCash } from './position.ts';
 import { LedgerStore } from './store.ts';
 
 const WITHDRAWN = 'withdrawn.txt';
+const say = (ctx: Pick<JobContext, 'settings'>) => catalogue(ctx.settings.string('language'));
 
 /** SHA-256 of files whose statement the owner withdrew: importing them again is refused. */
 export function withdrawnHashes(ctx: Pick<JobContext, 'state'>): Set<string> {
@@ -119,24 +121,24 @@ const dropNew: AnswerHandler = async (item, ctx) => {
       drop.map((r) => ({ removed: today, key: r.key, date: r.date, amount: r.amount, text: r.text.slice(0, 120), why }))));
     ours += drop.length;
   }
-  if (ours === 0) return { resolution: others ? `The ${others} row(s) were already removed as duplicates.` : 'None of the listed rows is in the ledger any more: nothing removed.' };
+  if (ours === 0) return { resolution: others ? say(ctx)['statements.done.already_removed']({ count: others }) : say(ctx)['statements.done.none_left']() };
   // Also after a crash that removed the rows but not yet the cached totals and the cash position.
   refresh(ctx);
-  return { resolution: `Removed ${ours} row(s) as duplicates from ${months.map(monthLink).join(', ')}${others ? ` (${others} more were already removed)` : ''}; they are listed there under "Removed as duplicates", so a re-import does not bring them back.` };
+  return { resolution: say(ctx)['statements.done.removed']({ count: ours, months: months.map(monthLink).join(', '), others }) };
 };
 
 const accept: AnswerHandler = async (item, ctx) => {
   const path = target(item.targets, 'statement');
   const account = target(item.targets, 'account');
-  if (!path || !ctx.vault.exists(path)) return { resolution: 'The statement note is gone: nothing to accept.' };
+  if (!path || !ctx.vault.exists(path)) return { resolution: say(ctx)['statements.done.statement_gone']() };
   const fm = ctx.vault.readNote(path).frontmatter;
   if (fm.balance_check !== 'accepted') ctx.vault.updateCompanionKeys(path, { balance_check: 'accepted' });
   const note = path.slice(path.lastIndexOf('/') + 1, -3);
   refresh(ctx, (store) => account && store.setStatementCheck(account, note, 'accepted'));
-  return { resolution: `Accepted: ${linkTo(note)} counts as confirmed and the cash position no longer marks it.` };
+  return { resolution: say(ctx)['statements.done.accepted']({ note: linkTo(note) }) };
 };
 
-const askBank: AnswerHandler = async () => ({ resolution: 'Kept as it is: the statement stays imported and its balance unconfirmed until a corrected statement arrives.' });
+const askBank: AnswerHandler = async (_item, ctx) => ({ resolution: say(ctx)['statements.done.ask_bank']() });
 
 async function sha256(abs: string): Promise<string> {
   const h = createHash('sha256');
@@ -197,7 +199,7 @@ const withdraw: AnswerHandler = async (item, ctx) => {
   const path = target(item.targets, 'statement');
   const account = target(item.targets, 'account');
   const hash = target(item.targets, 'file');
-  if (!path || !account) return { resolution: 'The item names no statement: nothing withdrawn.' };
+  if (!path || !account) return { resolution: say(ctx)['statements.done.no_statement']() };
   const note = path.slice(path.lastIndexOf('/') + 1, -3);
   if (hash && !withdrawnHashes(ctx).has(hash)) ctx.state.appendLine(WITHDRAWN, hash);
   for (const e of ctx.index.byKind('account_ledger').filter((x) => x.frontmatter.account === account)) {
@@ -208,14 +210,14 @@ const withdraw: AnswerHandler = async (item, ctx) => {
   const file = hash ? await quarantineOnce(ctx, hash, `withdrawn on your answer to "${item.title}": its balances did not add up. Drop a corrected statement into the import folder.`) : undefined;
   refresh(ctx, (store) => store.forgetStatement(account, note));
   // Said the same way when a retry after a crash finds part of it done.
-  return { resolution: `Withdrawn: the rows of ${linkTo(note)} are out of the ledger and the statement note is removed${file ? `; the file is in quarantine (${file})` : ''}. The same file will not be imported again.` };
+  return { resolution: say(ctx)['statements.done.withdrawn']({ note: linkTo(note), ...(file ? { file } : {}) }) };
 };
 
 const copyRows: AnswerHandler = async (item, ctx) => {
   const ledger = target(item.targets, 'ledger');
   const copy = target(item.targets, 'copy');
-  if (!ledger || !copy) return { resolution: 'The item names no ledger or copy: nothing done.' };
-  if (!ctx.vault.exists(copy)) return { resolution: 'The copy is already gone: nothing to copy.' };
+  if (!ledger || !copy) return { resolution: say(ctx)['statements.done.no_ledger']() };
+  if (!ctx.vault.exists(copy)) return { resolution: say(ctx)['statements.done.copy_gone']() };
   const copyRowsList = parseLedgerRows(ctx.vault.readNote(copy).body, copy);
   let added = 0;
   if (ctx.vault.exists(ledger)) {
@@ -228,7 +230,7 @@ const copyRows: AnswerHandler = async (item, ctx) => {
   }
   ctx.vault.removeFile(copy);
   refresh(ctx);
-  return { resolution: `Copied ${added} row(s) into ${monthLink(ledger)}, keeping your edits, and deleted the copy.` };
+  return { resolution: say(ctx)['statements.done.copied']({ count: added, ledger: monthLink(ledger) }) };
 };
 
 const keepEdited: AnswerHandler = async (item, ctx) => {
@@ -238,11 +240,11 @@ const keepEdited: AnswerHandler = async (item, ctx) => {
   if (ledger && ctx.vault.exists(ledger)) writeMonth(ctx, ledger, generatedOf(ctx, ledger));
   const deleted = copy ? ctx.vault.removeFile(copy) : false;
   refresh(ctx);
-  return { resolution: `Kept the ledger as you edited it${deleted ? ' and deleted the copy' : ''}; later statements add to it.` };
+  return { resolution: say(ctx)['statements.done.kept_edited']({ deleted }) };
 };
 
 export const STATEMENT_DECISIONS: readonly DecisionKind[] = [
-  { kind: 'possible_duplicate', options: { keep_all: async () => ({ resolution: 'Kept every row: they are different payments.' }), drop_new: dropNew } },
+  { kind: 'possible_duplicate', options: { keep_all: async (_item, ctx) => ({ resolution: say(ctx)['statements.done.kept_all']() }), drop_new: dropNew } },
   { kind: 'balance_mismatch', options: { accept, ask_bank: askBank, withdraw } },
   { kind: 'ledger_conflict', options: { copy_rows: copyRows, keep_edited: keepEdited } },
 ];
