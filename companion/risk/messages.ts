@@ -10,7 +10,7 @@ import { MESSAGE_DAYS, type CounterpartyFact, type Finding, type MessageFact, ty
 // Word classes are \p{L}: \w and \b know no Cyrillic.
 /** Groups of claim words: a message naming two of them is a claim even without a model to confirm it. */
 const CLAIM_WORDS: readonly RegExp[] = [
-  /претензи|\bclaims?\b|complain|beschwerde|reklamation/iu,
+  /претензи|жалоб|рекламаци|\bclaims?\b|complain|beschwerde|reklamation/iu,
   /неустойк|штраф|(?<!\p{L})пени(?!\p{L})|penalt|liquidated damages|vertragsstrafe/iu,
   /(?<!\p{L})(?:суд(?:а|ом|у|е|ебн\p{L}*)?|иск(?:а|ом|у)?)(?!\p{L})|арбитраж|court|lawsuit|legal action|\bsue\b|gericht|klage/iu,
   /расторж|terminat\p{L}* (?:the|our|this) (?:contract|agreement)|kündig/iu,
@@ -21,13 +21,27 @@ export function claimWords(text: string): number {
   return CLAIM_WORDS.filter((re) => re.test(text)).length;
 }
 
-const BANK_CHANGE = /(?:изменени\p{L}*|смен\p{L}*|изменил\p{L}*|обновлен\p{L}*|новы\p{L}*)\s+(?:наши\s+|банковск\p{L}*\s+|платёжн\p{L}*\s+|платежн\p{L}*\s+)*реквизит|реквизит\p{L}*\s+(?:\S+\s+){0,3}(?:изменил|сменил|поменял|обновил)|нов\p{L}+\s+(?:расч[её]тн\p{L}+\s+сч[её]т|р\/с)|(?:bank|banking|payment|account)\s+details\s+(?:\S+\s+){0,2}(?:changed|updated|new)|(?:new|updated|changed)\s+(?:bank|banking|payment)\s+(?:details|account)|(?:bank\s+)?account\s+(?:\S+\s+){0,2}(?:has|have)\s+changed|neue\s+bankverbindung|bankverbindung\s+(?:\S+\s+){0,2}geändert/iu;
+/** Wording that announces changed bank details, in Russian, English and German (any one is enough). */
+const BANK_CHANGE: readonly RegExp[] = [
+  /(?:изменени\p{L}*|смен\p{L}*|изменил\p{L}*|обновлен\p{L}*|новы\p{L}*)\s+(?:наши\p{L}*\s+|банковск\p{L}*\s+|платёжн\p{L}*\s+|платежн\p{L}*\s+)*реквизит/iu,
+  /реквизит\p{L}*\s+(?:\S+\s+){0,3}(?:изменил|сменил|поменял|обновил)/iu,
+  /(?:изменил\p{L}*|сменил\p{L}*|нов\p{L}+)\s+(?:наш\p{L}*\s+)?(?:расч[её]тн\p{L}+\s+сч[её]т|р\/с|банк)/iu,
+  /(?:перешли|переходим)\s+(?:на\s+обслуживание\s+)?в\s+(?:другой|новый)\s+банк/iu,
+  /(?:просим|прошу)\s+(?:\S+\s+){0,4}(?:перечисля\p{L}*|оплачива\p{L}*|направля\p{L}*)\s+(?:\S+\s+){0,4}на\s+(?:нов\p{L}+|другой)\s+сч[её]т/iu,
+  /(?:bank|banking|payment|account)\s+(?:details|information|instructions)\s+(?:\S+\s+){0,2}(?:changed|updated|new)/iu,
+  /(?:new|updated|changed)\s+(?:bank|banking|payment|remittance)\s+(?:details|account|information|instructions)/iu,
+  /(?:bank\s+)?account\s+(?:\S+\s+){0,2}(?:has|have)\s+changed/iu,
+  /(?:update|change)\s+(?:our|the)\s+(?:bank|banking|payment)\s+(?:details|account|information)/iu,
+  /(?:changed|switched|moved)\s+(?:our\s+)?(?:bank|banks|banking|account)/iu,
+  /new\s+(?:iban|account\s+number|sort\s+code)/iu,
+  /neue\s+(?:bankverbindung|iban|kontonummer)|bankverbindung\s+(?:\S+\s+){0,2}geändert/iu,
+];
 
 export function announcesBankChange(text: string): boolean {
-  return BANK_CHANGE.test(text);
+  return BANK_CHANGE.some((re) => re.test(text));
 }
 
-const AUTHORITY = /nalog|\bfns\b|ifns|ифнс|фнс|налогов|tax office|finanzamt|hmrc|\birs\b|court|(?<!\p{L})(?:суд\p{L}*|сфр|пфр|фсс)(?!\p{L})|арбитражн|\.gov\b|\.gov\.|gosuslugi|госуслуг|прокуратур|police|полици|роспотребнадзор|инспекци/iu;
+const AUTHORITY = /nalog|arbitr|\bfssp\b|\bsfr\b|rostrud|rosstat|companies\s?house|tribunal|\bfns\b|ifns|ифнс|фнс|налогов|tax office|finanzamt|hmrc|\birs\b|court|(?<!\p{L})(?:суд\p{L}*|сфр|пфр|фсс)(?!\p{L})|арбитражн|\.gov\b|\.gov\.|gosuslugi|госуслуг|прокуратур|police|полици|роспотребнадзор|инспекци|пристав|фссп|роструд|росстат|пенсионн|социальн\p{L}* фонд/iu;
 
 export function isAuthority(m: Pick<MessageFact, 'from' | 'fromName'>, cp?: CounterpartyFact): boolean {
   return cp?.relationship === 'authority' || AUTHORITY.test(`${m.from} ${m.fromName ?? ''}`);

@@ -122,8 +122,11 @@ export function unusualPayments(input: RiskInput, cfg: RiskConfig, t: Catalogue,
     if (r.amount >= 0n) continue;
     const base = input.toBase(-r.amount, r.currency, r.date);
     if (base === undefined) continue;
-    if (r.date >= since) recent.push({ r, base });
-    else {
+    if (r.date >= since) {
+      recent.push({ r, base });
+      // The business's own recent payments count towards what is usual for it.
+      allOut.push(base);
+    } else {
       const k = payeeKey(r);
       (past.get(k) ?? past.set(k, []).get(k)!).push({ date: r.date, base });
       if (r.date >= histFrom) allOut.push(base);
@@ -140,9 +143,11 @@ export function unusualPayments(input: RiskInput, cfg: RiskConfig, t: Catalogue,
     const before = (past.get(k) ?? []).filter((p) => p.date < r.date);
     const from = input.historyFrom.get(r.account);
     if (before.length === 0) {
-      // "Never paid before" only where the ledger reaches back far enough to say so.
-      if (from && daysBetween(from, r.date) >= MIN_HISTORY_DAYS && limit > 0 && base > limit) {
-        out.push(unusual(r, t, t['risk.unusual.title_new']({ party: partyName(r), amount: money(r) }), t['risk.unusual.why_new']({ threshold: `${formatBase(limit)} ${input.base}`, since: from })));
+      // "Never paid before" where the ledger reaches back far enough to say so; over a shorter ledger,
+      // only a payee no counterparty note knows (a stranger) is one.
+      const longHistory = from !== undefined && daysBetween(from, r.date) >= MIN_HISTORY_DAYS;
+      if ((longHistory || !r.counterparty) && limit > 0 && base > limit) {
+        out.push(unusual(r, t, t['risk.unusual.title_new']({ party: partyName(r), amount: money(r) }), t['risk.unusual.why_new']({ threshold: `${formatBase(limit)} ${input.base}`, since: from ?? r.date })));
       }
     } else if (before.length >= MIN_PAYEE_HISTORY && robustExcess(before.map((p) => p.base), base) > UNUSUAL_EXCESS) {
       const median = quantile(before.map((p) => p.base).sort((a, b) => a - b), 0.5);

@@ -41,7 +41,12 @@ test('the words: claims and changed bank details, in Russian and English, and th
   assert.ok(announcesBankChange('Сообщаем об изменении банковских реквизитов: новый р/с 40702810...'));
   assert.ok(announcesBankChange('Our bank details have changed. Please pay to the new account.'));
   assert.ok(announcesBankChange('URGENT: updated bank details for your supplier'));
+  assert.ok(announcesBankChange('Просим с 1 декабря перечислять оплату на новый расчётный счёт'));
+  assert.ok(announcesBankChange('Мы перешли на обслуживание в другой банк'));
+  assert.ok(announcesBankChange('Please update our bank details before the next payment: new IBAN below'));
+  assert.ok(announcesBankChange('Unsere Bankverbindung hat sich geändert'));
   assert.ok(!announcesBankChange('Наши реквизиты — в приложенном счёте'));
+  assert.ok(!announcesBankChange('Оплата по счёту на расчётный счёт, указанный в договоре'));
   assert.ok(!announcesBankChange('Please find our bank details on the invoice'));
 });
 
@@ -90,8 +95,12 @@ test('payments: a duplicate, a first large payment to a stranger, one far outsid
   assert.deepEqual(kinds(input({ rows: [...history, ...dup], historyFrom, askedDuplicates: new Set([dup[1]!.key]) })), []);
   const stranger = row('2026-06-12', -480000, 'Unknown LLC', 'Prepayment for equipment');
   assert.deepEqual(kinds(input({ rows: [...history, stranger], historyFrom })), ['unusual_payment']);
-  // Without enough ledger before it, "never paid before" cannot be said.
-  assert.deepEqual(kinds(input({ rows: [stranger], historyFrom: new Map([['acc', '2026-06-01']]) })), []);
+  // Over a short ledger only a stranger (no counterparty note) far above the usual counts; a known supplier's first payment does not.
+  const week = [row('2026-06-08', -30000, 'Paper Co', 'Paper', { counterparty: '[[Paper Co]]' }), row('2026-06-09', -45000, 'Landlord', 'Rent', { counterparty: '[[Landlord]]' }), row('2026-06-10', -20000, 'Ink Ltd', 'Ink', { counterparty: '[[Ink Ltd]]' })];
+  const short = new Map([['acc', '2026-06-08']]);
+  assert.deepEqual(kinds(input({ rows: [...week, stranger], historyFrom: short })), ['unusual_payment']);
+  assert.deepEqual(kinds(input({ rows: [...week, { ...stranger, counterparty: '[[New Supplier]]' }], historyFrom: short })), []);
+  assert.deepEqual(kinds(input({ rows: week, historyFrom: short })), []);
   const huge = row('2026-06-12', -400000, 'Landlord', 'Rent and deposit');
   assert.deepEqual(kinds(input({ rows: [...history, huge], historyFrom })), ['unusual_payment']);
   const cps = [{ link: '[[Paper Co]]', name: 'Paper Co', accounts: ['40702810000000000001'], emails: [], domains: [] }];

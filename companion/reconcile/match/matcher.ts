@@ -557,7 +557,7 @@ function viewRow(row: BankRow, run: Run): RowView {
     const key = refKey(r.number);
     if (keys.includes(key)) continue;
     keys.push(key);
-    cited.push(citedOf(r.kind, r.number));
+    cited.push(citedOf(r.kind, r.number, r.date));
     if (r.kind === 'invoice' || r.kind === 'act') citesInvoice = true;
   }
   const bare = bareTokens(row.text, false);
@@ -1322,7 +1322,7 @@ function negligibleAt(r: RowView, idx: number, cp: CpLevel, run: Run): boolean {
     }
     // As `citedLevel`, but for its typo check: only whether it could be one.
     if (c.keyNo === keyNo || (c.digits !== '' && c.digitsNo === digitsNo) || (c.tail !== '' && c.tailNo === tailNo)) return false;
-    if (c.digits.length >= 3 && !c.openParties.has(party)) typo = true;
+    if (c.digits.length >= 3 && !c.openParties.has(party) && (c.dateDay === undefined || c.dateDay === ix.issuedDay[idx])) typo = true;
     if (contractNo >= 0 && c.keyNo === contractNo) best = 'contract';
   }
   const day = r.day, issued = ix.issuedDay[idx]!, due = ix.dueDay[idx]!;

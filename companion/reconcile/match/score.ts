@@ -52,6 +52,8 @@ export interface Cited {
   lettered: boolean;
   /** Counts as stated even where it stands bare: letters with digits, or six digits and more. */
   stated: boolean;
+  /** The day number (dayOf) of the document's date the text gives right after the number. */
+  dateDay?: number;
   /**
    * The parties of the open invoices this number names exactly that the row could pay (in part): a typo
    * reading of another invoice of such a party would be a guess against the text. Filled by the matcher.
@@ -67,7 +69,7 @@ export interface Cited {
 
 export const NO_PARTIES: ReadonlySet<number> = new Set();
 
-export function citedOf(kind: Cited['kind'], raw: string): Cited {
+export function citedOf(kind: Cited['kind'], raw: string, date?: string): Cited {
   const key = refKey(raw);
   const digits = digitsKey(raw);
   const lettered = /\D/.test(key);
@@ -77,6 +79,7 @@ export function citedOf(kind: Cited['kind'], raw: string): Cited {
     contract: kind === 'contract' || kind === 'order',
     lettered,
     stated: kind !== 'token' || lettered || digits.length >= 6,
+    ...(date ? { dateDay: dayOf(date) } : {}),
     // Most numbers name no open invoice: one shared empty set until the matcher adds a party.
     openParties: NO_PARTIES,
     namedOpen: NO_PARTIES,
@@ -234,8 +237,9 @@ export function citedLevel(c: Cited, v: InvoiceView): RefLevel {
   if (c.tail !== '' && c.tailNo === v.tailNo) return 'tail';
   if (v.refersTo.has(c.key)) return 'token';
   // A typo: a digit dropped, added, changed or two swapped; not where the number is an open invoice's
-  // of the same counterparty that this row could pay (the text then names that one).
-  if (c.digits.length >= 3 && !c.openParties.has(v.partyNo)) {
+  // of the same counterparty that this row could pay (the text then names that one), nor where the text
+  // dates the document on another day than the invoice's.
+  if (c.digits.length >= 3 && !c.openParties.has(v.partyNo) && (c.dateDay === undefined || c.dateDay === v.issuedDay)) {
     if ((v.digits.length >= 3 && oneTypoApart(c.digits, v.digits)) || (v.tail.length >= 3 && oneTypoApart(c.digits, v.tail)) || (c.lettered && c.key.length >= 4 && oneTypoApart(c.key, v.key))) return 'fuzzy';
   }
   if (v.contractNo >= 0 && c.keyNo === v.contractNo) return 'contract';
