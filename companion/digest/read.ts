@@ -1,7 +1,7 @@
 // What the digest shows, read from the vault (queue, cash position, mail, contracts, invoice records,
 // ledgers), the run history and the health of the sources. Anything a pass did not produce is simply
 // absent: the digest says so in its section.
-import { addDays, contractDeadline, parseTables, rankQueue, type Frontmatter } from '../../contract/index.ts';
+import { addDays, contractDeadline, moneyToNumber, parseTables, rankQueue, type Frontmatter } from '../../contract/index.ts';
 import { readBank } from '../core/bank.ts';
 import { autonomyOf } from '../core/autonomy.ts';
 import { fmText } from '../core/frontmatter.ts';
@@ -71,7 +71,7 @@ export function readDigest(ctx: JobContext): DigestInput {
   // 1. Needs you: the queue's own ranking.
   const due = rankQueue(ctx.index.byKind('decision_item'), (e) => e.frontmatter as unknown as Frontmatter<'decision_item'>, today);
   const decisions = due.slice(0, NEEDS_YOU).map((e) => ({
-    link: pathLink(e.path, text(e.frontmatter.title)), title: text(e.frontmatter.title) ?? e.path, why: text(e.frontmatter.why) ?? '',
+    link: pathLink(e.path, text(e.frontmatter.title)), why: text(e.frontmatter.why) ?? '',
     ...(day(e.frontmatter.deadline) ? { deadline: day(e.frontmatter.deadline)! } : {}),
   }));
 
@@ -119,7 +119,7 @@ export function readDigest(ctx: JobContext): DigestInput {
   // Payments received since the last digest: the ledger months of the days in question only.
   const bank = readBank(ctx, (e) => `${text(e.frontmatter.month) ?? '9999-99'}-31` >= sinceDay);
   const received = bank.rows.filter((r) => r.amount > 0n && r.date >= sinceDay)
-    .map((r): DigestDue => ({ link: pathLink(r.ledger, r.counterparty ? r.counterparty.replace(/^\[\[|\]\]$/g, '') : r.counterpartyName ?? r.account), what: 'received', date: r.date, amount: { value: Number(r.amount) / 100000, currency: r.currency } }));
+    .map((r): DigestDue => ({ link: pathLink(r.ledger, r.counterparty ? r.counterparty.replace(/^\[\[|\]\]$/g, '') : r.counterpartyName ?? r.account), what: 'received', date: r.date, amount: { value: moneyToNumber(r.amount), currency: r.currency } }));
 
   // 5. Overnight: the runs since the last digest (the digest's own excluded), the sources down, the work done.
   const runs = ctx.runs().filter((r) => (r.started ?? '') >= since && r.job !== 'digest');

@@ -4,8 +4,8 @@ import type { Catalogue } from '../core/i18n/index.ts';
 import { formatAmount, formatDay, formatNumber } from '../core/i18n/format.ts';
 
 export interface DigestDecision {
+  /** A link labelled with the item's title. */
   link: string;
-  title: string;
   why: string;
   deadline?: string;
 }

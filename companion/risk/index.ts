@@ -10,7 +10,7 @@ import { bankDetailMails, claimCandidates, claims, mailDeadlines } from './messa
 import { contractNotices, overdueInvoices, pathLink } from './obligations.ts';
 import { duplicatePayments, paymentsToUnknownAccounts, rowTarget, unusualPayments } from './payments.ts';
 import { LOW_CASH, messageText, readRiskInput, riskConfig } from './read.ts';
-import type { Finding, MessageFact, RiskInput } from './types.ts';
+import type { Finding, MessageFact, RiskConfig, RiskInput } from './types.ts';
 
 const CLAIM_CHECKS = 'claim-checks.json';
 
@@ -18,6 +18,7 @@ const CLAIM_CHECKS = 'claim-checks.json';
 async function confirmClaims(ctx: JobContext, input: RiskInput): Promise<Set<string>> {
   const cache = ctx.state.readJson<Record<string, boolean>>(CLAIM_CHECKS, {});
   const confirmed = new Set<string>();
+  const kept: Record<string, boolean> = {};
   let asked = false;
   for (const { message: m, sure } of claimCandidates(input)) {
     if (sure) continue;
@@ -35,14 +36,16 @@ async function confirmClaims(ctx: JobContext, input: RiskInput): Promise<Set<str
       cache[id] = r.value.label === 'claim';
       asked = true;
     }
+    kept[id] = cache[id];
     if (cache[id]) confirmed.add(m.path);
   }
-  if (asked) ctx.state.writeJson(CLAIM_CHECKS, cache);
+  // Answers for messages no longer scanned go with them.
+  if (asked || Object.keys(kept).length !== Object.keys(cache).length) ctx.state.writeJson(CLAIM_CHECKS, kept);
   return confirmed;
 }
 
 /** Every finding of this scan, and what it looked at (an open item on something looked at and not found again is closed). */
-export function findRisks(input: RiskInput, cfg: ReturnType<typeof riskConfig>, confirmedClaims: ReadonlySet<string>, language: string): { findings: Finding[]; examined: Set<string> } {
+export function findRisks(input: RiskInput, cfg: RiskConfig, confirmedClaims: ReadonlySet<string>, language: string): { findings: Finding[]; examined: Set<string> } {
   const t = catalogue(language);
   const examined = new Set<string>();
   const claimed = claims(input, confirmedClaims, t, examined);
@@ -107,9 +110,16 @@ export async function riskRun(ctx: JobContext): Promise<JobResult> {
   // Open items whose facts went away: the thing they rest on was looked at and no longer shows it, or is gone.
   const current = new Set(findings.map((f) => f.finding_key));
   let resolved = 0;
-  let rowIds: Set<string> | undefined;
-  // A row removed from its ledger (dropped as a duplicate, its statement withdrawn) takes its finding with it.
-  const rowGone = (x: string) => !(rowIds ??= new Set(input.rows.map((r) => rowTarget(r)))).has(x);
+  let rowIds: Set<string> | undefined, read: Set<string> | undefined;
+  // A row removed from its ledger (dropped as a duplicate, its statement withdrawn) takes its finding
+  // with it; a month read only as history says nothing of its rows, only whether its note is there.
+  const rowGone = (x: string) => {
+    const ledger = x.slice(4, x.lastIndexOf('#'));
+    if (!ctx.index.get(`${ledger}.md`)) return true;
+    rowIds ??= new Set(input.rows.map((r) => rowTarget(r)));
+    read ??= new Set(input.rows.map((r) => r.ledger));
+    return read.has(ledger) && !rowIds.has(x);
+  };
   const reason = catalogue(language)['risk.resolved']();
   for (const e of ctx.index.byKind('decision_item')) {
     const fm = e.frontmatter;
