@@ -23,6 +23,15 @@ export function linkTo(baseName: string): string {
   return `[[${baseName.replace(/[[\]|#^]/g, ' ').trim()}]]`;
 }
 
+/**
+ * A wikilink to a note by its vault path (without `.md`): it opens that note whatever others share its
+ * base name. `label`, when given, is what the link shows.
+ */
+export function linkToNote(path: string, label?: string): string {
+  const target = linkTo(path.replace(/\.md$/, '')).slice(0, -2);
+  return `${target}${label ? `|${label.replace(/[[\]|]/g, ' ').trim()}` : ''}]]`;
+}
+
 /** The note name a wikilink points to, or undefined when the text is not a wikilink. */
 export function linkTarget(link: string): string | undefined {
   const m = /^\[\[([^[\]|#^]+)(?:#[^[\]|]*)?(?:\|[^[\]]*)?\]\]$/.exec(link.trim());

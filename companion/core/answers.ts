@@ -6,7 +6,7 @@
 // state folder keeps the outcome of a handler that finished, so its wording survives the crash too.
 // Accepted and rejected proposals are acted on the same way.
 import { catalogue } from './i18n/index.ts';
-import { answeredOption, linkTo, type Frontmatter } from '../../contract/index.ts';
+import { answeredOption, linkToNote, type Frontmatter } from '../../contract/index.ts';
 import { crashPoint } from './crash-points.ts';
 import type { AnswerOutcome, AnsweredItem, DecisionKind, Job, JobContext, JobResult, Module } from './job.ts';
 import { actOnProposal } from './proposals.ts';
@@ -69,12 +69,6 @@ function answered(e: IndexEntry, option: string): AnsweredItem {
   };
 }
 
-/**
- * A link by path: an item and its record share a base name when it was answered on the day it was
- * raised (both are `<date> <title> <hash>`), and a bare name would open the item from either.
- */
-const linkToNote = (path: string) => linkTo(path.slice(0, -3));
-
 /** The decision record of an answered item: created once (create-only, found again by its finding key), then the owner's. */
 export function writeDecisionRecord(ctx: JobContext, e: IndexEntry, option: string, outcome: AnswerOutcome): string {
   const fm = e.frontmatter as unknown as Frontmatter<'decision_item'>;
@@ -88,6 +82,7 @@ export function writeDecisionRecord(ctx: JobContext, e: IndexEntry, option: stri
     status: 'decided',
     decided_by: 'owner',
     related: [...new Set([...fm.evidence, ...(fm.counterparty ? [fm.counterparty] : []), ...(fm.contract ? [fm.contract] : [])])],
+    // By path: an item and its record share a base name when answered on the day it was raised.
     queue_item: linkToNote(e.path),
     finding_key: fm.finding_key,
     decision_kind: fm.kind,

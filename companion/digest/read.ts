@@ -1,7 +1,7 @@
 // What the digest shows, read from the vault (queue, cash position, mail, contracts, invoice records,
 // ledgers), the run history and the health of the sources. Anything a pass did not produce is simply
 // absent: the digest says so in its section.
-import { addDays, contractDeadline, moneyToNumber, parseTables, rankQueue, type Frontmatter } from '../../contract/index.ts';
+import { addDays, contractDeadline, linkToNote, moneyToNumber, parseTables, rankQueue, type Frontmatter } from '../../contract/index.ts';
 import { readBank } from '../core/bank.ts';
 import { autonomyOf } from '../core/autonomy.ts';
 import { fmText } from '../core/frontmatter.ts';
@@ -20,8 +20,6 @@ const num = (v: unknown): number | undefined => {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.replace(/[\s\u00a0]/g, '')) : NaN;
   return Number.isFinite(n) ? n : undefined;
 };
-/** A link by path: opens whatever notes share the base name. */
-const pathLink = (path: string, label?: string) => `[[${path.replace(/\.md$/, '')}${label ? `|${label.replace(/[[\]|]/g, ' ')}` : ''}]]`;
 
 function cashOf(ctx: JobContext): DigestInput['cash'] {
   const e = ctx.index.byKind('cash_position')[0];
@@ -50,7 +48,7 @@ function cashOf(ctx: JobContext): DigestInput['cash'] {
   const at = ratesOn(all, asOf.slice(0, 10));
   const rates = [...new Set(accounts.map((a) => a.currency))].filter((c) => c !== base && at?.rates[c] !== undefined).map((c) => ({ currency: c, rate: Number(at!.rates[c]), date: at!.date }));
   return {
-    asOf, base, link: pathLink(e.path), accounts, rates,
+    asOf, base, link: linkToNote(e.path), accounts, rates,
     floor: ctx.settings.number('risk_cash_floor'), runwayFloor: ctx.settings.number('risk_runway_months'),
     ...(typeof fm.total_base === 'number' ? { totalBase: fm.total_base } : {}),
     ...(typeof fm.runway_months === 'number' ? { runwayMonths: fm.runway_months } : {}),
@@ -71,7 +69,7 @@ export function readDigest(ctx: JobContext): DigestInput {
   // 1. Needs you: the queue's own ranking.
   const due = rankQueue(ctx.index.byKind('decision_item'), (e) => e.frontmatter as unknown as Frontmatter<'decision_item'>, today);
   const decisions = due.slice(0, NEEDS_YOU).map((e) => ({
-    link: pathLink(e.path, text(e.frontmatter.title)), why: text(e.frontmatter.why) ?? '',
+    link: linkToNote(e.path, text(e.frontmatter.title)), why: text(e.frontmatter.why) ?? '',
     ...(day(e.frontmatter.deadline) ? { deadline: day(e.frontmatter.deadline)! } : {}),
   }));
 
@@ -96,7 +94,7 @@ export function readDigest(ctx: JobContext): DigestInput {
     const deadline = contractDeadline(c);
     if (!deadline || !end || end < today || deadline > addDays(today, horizon)) continue;
     const title = `${text(fm.title) ?? e.path}${text(fm.counterparty) ? ` (${text(fm.counterparty)!.replace(/^\[\[|\]\]$/g, '')})` : ''}`;
-    contracts.push({ link: pathLink(e.path, title), what: c.autoRenew && deadline !== end ? 'notice' : 'end', date: deadline });
+    contracts.push({ link: linkToNote(e.path, title), what: c.autoRenew && deadline !== end ? 'notice' : 'end', date: deadline });
   }
   contracts.sort((a, b) => a.date.localeCompare(b.date));
   const dueSoon: DigestDue[] = [];
@@ -107,19 +105,19 @@ export function readDigest(ctx: JobContext): DigestInput {
     const outstanding = num(fm.outstanding) ?? 0;
     const dueOn = day(fm.due);
     if ((status !== 'open' && status !== 'partly_paid') || outstanding <= 0 || !dueOn) continue;
-    const item: DigestDue = { link: pathLink(e.path, text(fm.number)), what: fm.direction === 'incoming' ? 'incoming' : 'outgoing', date: dueOn, amount: { value: outstanding, currency: text(fm.currency) ?? '' } };
+    const item: DigestDue = { link: linkToNote(e.path, text(fm.number)), what: fm.direction === 'incoming' ? 'incoming' : 'outgoing', date: dueOn, amount: { value: outstanding, currency: text(fm.currency) ?? '' } };
     if (dueOn < today) overdue.push(item);
     else if (dueOn <= addDays(today, 7)) dueSoon.push(item);
   }
   dueSoon.sort((a, b) => a.date.localeCompare(b.date));
   overdue.sort((a, b) => a.date.localeCompare(b.date));
   const missed = ctx.index.byKind('decision_item').filter((e) => e.frontmatter.kind === 'missed_payment' && e.frontmatter.status === 'open')
-    .map((e): DigestDue => ({ link: pathLink(e.path, text(e.frontmatter.title)), what: 'missed', date: text(e.frontmatter.created)?.slice(0, 10) ?? today }));
+    .map((e): DigestDue => ({ link: linkToNote(e.path, text(e.frontmatter.title)), what: 'missed', date: text(e.frontmatter.created)?.slice(0, 10) ?? today }));
   const sinceDay = since.slice(0, 10);
   // Payments received since the last digest: the ledger months of the days in question only.
   const bank = readBank(ctx, (e) => `${text(e.frontmatter.month) ?? '9999-99'}-31` >= sinceDay);
   const received = bank.rows.filter((r) => r.amount > 0n && r.date >= sinceDay)
-    .map((r): DigestDue => ({ link: pathLink(r.ledger, r.counterparty ? r.counterparty.replace(/^\[\[|\]\]$/g, '') : r.counterpartyName ?? r.account), what: 'received', date: r.date, amount: { value: moneyToNumber(r.amount), currency: r.currency } }));
+    .map((r): DigestDue => ({ link: linkToNote(r.ledger, r.counterparty ? r.counterparty.replace(/^\[\[|\]\]$/g, '') : r.counterpartyName ?? r.account), what: 'received', date: r.date, amount: { value: moneyToNumber(r.amount), currency: r.currency } }));
 
   // 5. Overnight: the runs since the last digest (the digest's own excluded), the sources down, the work done.
   const runs = ctx.runs().filter((r) => (r.started ?? '') >= since && r.job !== 'digest');
@@ -143,7 +141,7 @@ export function readDigest(ctx: JobContext): DigestInput {
     queueLink: `[[${ctx.settings.string('folder_system')}/Views/Decision queue.base|${catalogue(language)['digest.queue']()}]]`,
     ...(cash ? { cash } : {}),
     categories: [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
-    needsReply: replies.slice(0, 10).map((m) => ({ link: pathLink(m.path, text(m.frontmatter.subject)), date: day(m.frontmatter.date) ?? '', from: text(m.frontmatter.from_name) ?? text(m.frontmatter.from) ?? '', summary: text(m.frontmatter.summary) ?? '' })),
+    needsReply: replies.slice(0, 10).map((m) => ({ link: linkToNote(m.path, text(m.frontmatter.subject)), date: day(m.frontmatter.date) ?? '', from: text(m.frontmatter.from_name) ?? text(m.frontmatter.from) ?? '', summary: text(m.frontmatter.summary) ?? '' })),
     needsReplyTotal: replies.length,
     contracts, dueSoon, overdue, missed, received,
     runs: [...lastOf.values()], failed, sourcesDown, autonomy,

@@ -3,7 +3,7 @@
 // the books), and the counterparty's own act arriving by mail, compared with ours line by line, each
 // difference asked once.
 import { readFileSync, statSync } from 'node:fs';
-import { linkTarget, linkTo, monthBounds, moneyFromNumber, moneyToNumber, type Frontmatter } from '../../contract/index.ts';
+import { linkTarget, linkTo, linkToNote, monthBounds, moneyFromNumber, moneyToNumber, type Frontmatter } from '../../contract/index.ts';
 import type { JobContext } from '../core/job.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
 import { buildAct, compareActs, describeDifference, renderAct, type Act, type ActInput, type TheirAct } from './act.ts';
@@ -148,7 +148,7 @@ export async function theirActs(ctx: JobContext, t: Catalogue, books: Books, out
             { id: 'ignore', text: t['reconcile.actdiff.ignore']() },
           ],
           targets: [`act:${act}`, `difference:${d.key}`],
-          evidence: [theirLink, linkTo(act.slice(0, -3)), linkTo(e.path.slice(0, -3))],
+          evidence: [theirLink, linkToNote(act), linkToNote(e.path)],
           counterparty: fm.counterparty,
         });
       }

@@ -1,7 +1,7 @@
 // Where invoices come from, placed: which way each goes (by the business's own identifiers) and which
 // counterparty note it is with. An e-invoice or export names both parties; a mail's triage facts and the
 // owner's invoice notes say it in their own way. Reads the index and notes, writes nothing.
-import { identifiersOf, linkTarget, linkTo, moneyFromNumber, normaliseCompanyName, type Frontmatter } from '../../contract/index.ts';
+import { identifiersOf, linkTarget, linkTo, linkToNote, moneyFromNumber, normaliseCompanyName, type Frontmatter } from '../../contract/index.ts';
 import type { JobContext } from '../core/job.ts';
 import type { IndexEntry } from '../core/vault-index.ts';
 import type { Found } from './records.ts';
@@ -125,7 +125,7 @@ export function foundInMail(ctx: Pick<JobContext, 'index'>, own: Own): Found[] {
       ...(cp ? { counterpartyName: linkTarget(cp) ?? cp } : name ? { counterpartyName: name } : {}),
       ...(f.tax_id ? { counterpartyTaxId: f.tax_id } : {}),
       sourceKey: `mail:${e.path}`,
-      evidence: [linkTo(e.path.slice(0, -3)), ...(f.attachments ?? []).filter((a) => a.startsWith('[['))],
+      evidence: [linkToNote(e.path), ...(f.attachments ?? []).filter((a) => a.startsWith('[['))],
     });
   }
   return out;
@@ -150,7 +150,7 @@ export function foundInNotes(ctx: Pick<JobContext, 'index'>): { found: Found; ca
       buyer: {},
       sourceRef: e.path,
     };
-    const link = linkTo(e.path.slice(0, -3));
+    const link = linkToNote(e.path);
     out.push({
       found: {
         doc,

@@ -1,7 +1,7 @@
 // Cash under the owner's floor, or runway shorter than they want: one item per spell below, raised again
 // only after the cash recovered and fell again.
 import type { Catalogue } from '../core/i18n/index.ts';
-import { pathLink } from './obligations.ts';
+import { linkToNote } from '../../contract/index.ts';
 import type { Finding, RiskConfig, RiskInput } from './types.ts';
 
 export const CASH_TARGET = 'cash';
@@ -31,7 +31,7 @@ export function lowCash(input: RiskInput, cfg: RiskConfig, t: Catalogue, examine
     title: low.floor ? t['risk.cash.title_floor']({ total, floor: `${cfg.cashFloor.toFixed(2)} ${c.base}` }) : t['risk.cash.title_runway']({ months: runway ?? '0' }),
     why: t['risk.cash.why']({ total, asOf: c.asOf, ...(runway ? { runway } : {}) }),
     severity: c.totalBase < 0 ? 'critical' : 'high',
-    evidence: [pathLink(c.path)],
+    evidence: [linkToNote(c.path)],
     options: (['plan', 'acknowledge'] as const).map((id) => ({ id, text: t[`risk.cash.${id}`]() })),
     targets: [CASH_TARGET],
   }];

@@ -2,12 +2,12 @@
 // triage run) that raises one decision item per finding, closes the items whose facts went away, and
 // reads the owner's earlier decisions as memory (a contract let end is not raised again; a claim
 // answered is linked from the next mail of its thread).
-import type { Frontmatter } from '../../contract/index.ts';
+import { linkToNote, type Frontmatter } from '../../contract/index.ts';
 import type { Job, JobContext, JobResult } from '../core/job.ts';
 import { catalogue } from '../core/i18n/index.ts';
 import { cashIsLow, lowCash } from './cash.ts';
 import { bankDetailMails, claimCandidates, claims, mailDeadlines } from './messages.ts';
-import { contractNotices, overdueInvoices, pathLink } from './obligations.ts';
+import { contractNotices, overdueInvoices } from './obligations.ts';
 import { duplicatePayments, paymentsToUnknownAccounts, rowTarget, unusualPayments } from './payments.ts';
 import { LOW_CASH, messageText, readRiskInput, riskConfig } from './read.ts';
 import type { Finding, MessageFact, RiskConfig, RiskInput } from './types.ts';
@@ -76,7 +76,7 @@ function linkAnsweredClaims(ctx: JobContext, input: RiskInput): number {
       const item = ctx.index.findByKey('decision_item', 'finding_key', d.findingKey);
       // The mails the item was raised on are its evidence already; the next one links the answer.
       if (item && ((item.frontmatter.targets as unknown[] | undefined) ?? []).includes(`note:${m.path}`)) continue;
-      ctx.vault.updateCompanionKeys(m.path, { decision: pathLink(d.path) } satisfies Partial<Frontmatter<'mail_message'>>);
+      ctx.vault.updateCompanionKeys(m.path, { decision: linkToNote(d.path) } satisfies Partial<Frontmatter<'mail_message'>>);
       linked++;
     }
   }

@@ -1,9 +1,9 @@
 // What mail and chats say that could hurt: a claim (a penalty, termination, court), bank details that
 // changed (a classic fraud before a payment), and a deadline an authority or a counterparty sets. Only
 // messages of the last MESSAGE_DAYS, from others, never mailing lists.
-import { addDays, contractDeadline, daysBetween, linkTarget } from '../../contract/index.ts';
+import { addDays, contractDeadline, daysBetween, linkTarget, linkToNote } from '../../contract/index.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
-import { note, pathLink } from './obligations.ts';
+import { note } from './obligations.ts';
 import { normAccount } from './payments.ts';
 import { MESSAGE_DAYS, type CounterpartyFact, type Finding, type MessageFact, type RiskInput } from './types.ts';
 
@@ -93,7 +93,7 @@ export function claims(input: RiskInput, confirmed: ReadonlySet<string>, t: Cata
     const who = m.counterparty ?? m.threadKey;
     const prev = open.get(who);
     if (prev && daysBetween(prev.last, m.date) <= CLAIM_SPELL_DAYS) {
-      prev.finding.evidence = [...(prev.finding.evidence ?? []), pathLink(m.path)];
+      prev.finding.evidence = [...(prev.finding.evidence ?? []), linkToNote(m.path)];
       prev.finding.targets.push(note(m.path));
       prev.last = m.date;
       continue;
@@ -106,7 +106,7 @@ export function claims(input: RiskInput, confirmed: ReadonlySet<string>, t: Cata
       why: t['risk.claim.why']({ subject: oneLine(m.subject, 120), date: m.date, summary: oneLine(m.summary || m.subject) }),
       severity: 'high',
       ...(m.deadline && m.deadline >= input.today ? { deadline: m.deadline } : {}),
-      evidence: [pathLink(m.path)],
+      evidence: [linkToNote(m.path)],
       options: (['accept', 'dispute', 'negotiate'] as const).map((id) => ({ id, text: t[`risk.claim.${id}`]() })),
       targets: [note(m.path)],
       ...(m.counterparty ? { counterparty: m.counterparty } : {}),
@@ -135,7 +135,7 @@ export function bankDetailMails(input: RiskInput, t: Catalogue, examined: Set<st
       title: t['risk.bank.title_mail']({ party: partyOf(m, t, cp) }),
       why: t['risk.bank.why_mail']({ subject: oneLine(m.subject, 120), date: m.date, from: m.from, known: known.join(', ') || (cp ? t['risk.bank.none_known']() : t['risk.bank.unknown_sender']()), ...(account ? { account } : {}) }),
       severity: 'high',
-      evidence: [pathLink(m.path), ...(cp ? [cp.link] : [])],
+      evidence: [linkToNote(m.path), ...(cp ? [cp.link] : [])],
       options: (['confirmed', 'fraud'] as const).map((id) => ({ id, text: t[`risk.bank.${id}`]() })),
       targets: [note(m.path), ...(account ? [`account:${account}`] : [])],
       ...(m.counterparty ? { counterparty: m.counterparty } : {}),
@@ -170,7 +170,7 @@ export function mailDeadlines(input: RiskInput, claimed: ReadonlySet<string>, t:
       why: t['risk.deadline.why']({ subject: oneLine(m.subject, 120), date: m.date, summary: oneLine(m.summary || m.subject) }),
       severity: authority ? 'high' : 'medium',
       deadline: m.deadline,
-      evidence: [pathLink(m.path)],
+      evidence: [linkToNote(m.path)],
       options: (['handled', 'working', 'not_relevant'] as const).map((id) => ({ id, text: t[`risk.deadline.${id}`]() })),
       targets: [note(m.path)],
       ...(m.counterparty ? { counterparty: m.counterparty } : {}),

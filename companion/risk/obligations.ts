@@ -1,12 +1,10 @@
 // Dates the business is bound by: a contract's last day to give notice (or its end), and invoices past
 // due and unpaid either way.
-import { contractDeadline, daysBetween, formatMoney, linkTarget, moneyToNumber } from '../../contract/index.ts';
+import { contractDeadline, daysBetween, formatMoney, linkTarget, linkToNote, moneyToNumber } from '../../contract/index.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
 import type { Finding, RiskConfig, RiskInput } from './types.ts';
 
 export const note = (path: string) => `note:${path}`;
-/** A link by path (`[[Contracts/x]]`): resolves whatever notes share the base name. */
-export const pathLink = (path: string) => `[[${path.replace(/\.md$/, '')}]]`;
 
 export function contractNotices(input: RiskInput, cfg: RiskConfig, t: Catalogue, examined: Set<string>): Finding[] {
   const out: Finding[] = [];
@@ -17,7 +15,7 @@ export function contractNotices(input: RiskInput, cfg: RiskConfig, t: Catalogue,
   for (const m of input.messages) {
     if (!m.counterparty || !m.deadline) continue;
     const k = `${m.counterparty}\u0000${m.deadline}`;
-    (mailsOn.get(k) ?? mailsOn.set(k, []).get(k)!).push(pathLink(m.path));
+    (mailsOn.get(k) ?? mailsOn.set(k, []).get(k)!).push(linkToNote(m.path));
   }
   for (const c of input.contracts) {
     if (c.status !== 'active') continue;
@@ -63,7 +61,7 @@ export function overdueInvoices(input: RiskInput, cfg: RiskConfig, t: Catalogue,
       title: t['risk.overdue.title']({ number: r.number, party: r.party, days, incoming }),
       why: t['risk.overdue.why']({ amount, due: r.due, issued: r.issued }),
       severity: days > 30 ? 'high' : 'medium',
-      evidence: [pathLink(r.path)],
+      evidence: [linkToNote(r.path)],
       options: (incoming ? (['pay', 'dispute'] as const) : (['remind', 'wait'] as const)).map((id) => ({ id, text: t[`risk.overdue.${id}`]() })),
       targets: [note(r.path)],
       ...(r.counterparty ? { counterparty: r.counterparty } : {}),

@@ -1,10 +1,9 @@
 // Outgoing payments that could be money lost: paid twice, a first large payment to a stranger, a payment
 // far outside what a payee is usually paid, money sent to an account the counterparty's note does not
 // list. Only payments booked in the last PAYMENT_DAYS are raised; the whole ledger is their history.
-import { addDays, daysBetween, formatMoney, linkTarget } from '../../contract/index.ts';
+import { addDays, daysBetween, formatMoney, linkTarget, linkToNote } from '../../contract/index.ts';
 import type { BankRow } from '../core/bank.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
-import { pathLink } from './obligations.ts';
 import { MIN_HISTORY_DAYS, PAYMENT_DAYS, type CounterpartyFact, type Finding, type RiskConfig, type RiskInput } from './types.ts';
 
 export const rowTarget = (r: Pick<BankRow, 'ledger' | 'key'>) => `row:${r.ledger}#${r.key}`;
@@ -67,7 +66,7 @@ export function duplicatePayments(input: RiskInput, cfg: RiskConfig, t: Catalogu
           title: t['risk.duplicate.title']({ party: partyName(b), amount: money(b) }),
           why: t['risk.duplicate.why']({ first: a.date, second: b.date, reason: sameRef ? t['risk.duplicate.same_reference']() : t['risk.duplicate.same_amount']({ days }) }),
           severity: 'high',
-          evidence: [...new Set([pathLink(a.ledger), pathLink(b.ledger)])],
+          evidence: [...new Set([linkToNote(a.ledger), linkToNote(b.ledger)])],
           options: (['refund', 'not_duplicate'] as const).map((id) => ({ id, text: t[`risk.duplicate.${id}`]() })),
           targets: [rowTarget(a), rowTarget(b)],
           details: rowTable([a, b]),
@@ -167,7 +166,7 @@ function unusual(r: BankRow, t: Catalogue, title: string, why: string): Finding 
     title,
     why,
     severity: 'high',
-    evidence: [pathLink(r.ledger)],
+    evidence: [linkToNote(r.ledger)],
     options: (['expected', 'investigate'] as const).map((id) => ({ id, text: t[`risk.unusual.${id}`]() })),
     targets: [rowTarget(r)],
     details: rowTable([r]),
@@ -195,7 +194,7 @@ export function paymentsToUnknownAccounts(input: RiskInput, t: Catalogue, examin
       title: t['risk.bank.title_payment']({ party: cp.name, account: acc }),
       why: t['risk.bank.why_payment']({ date: r.date, amount: money(r), known: cp.accounts.join(', ') }),
       severity: input.fraudAccounts.has(acc) ? 'critical' : 'high',
-      evidence: [pathLink(r.ledger), cp.link],
+      evidence: [linkToNote(r.ledger), cp.link],
       options: (['confirmed', 'fraud'] as const).map((id) => ({ id, text: t[`risk.bank.${id}`]() })),
       targets: [rowTarget(r), `account:${acc}`],
       counterparty: cp.link,

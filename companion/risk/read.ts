@@ -1,13 +1,12 @@
 // What the scan needs, read from the index, the ledgers and the risk module's state folder into plain
 // data. Bodies are read only for the recent messages the detectors look into.
-import { addDays, linkTarget, moneyFromNumber, moneyToNumber, parseMoney, WIKILINK_RE, type Money } from '../../contract/index.ts';
+import { addDays, linkTarget, linkToNote, moneyFromNumber, moneyToNumber, parseMoney, WIKILINK_RE, type Money } from '../../contract/index.ts';
 import { counterpartyResolver, readBank } from '../core/bank.ts';
 import type { JobContext } from '../core/job.ts';
 import { ratesNotes, ratesOn } from '../core/rates.ts';
 import { fmText, ownerChanged } from '../core/frontmatter.ts';
 import type { IndexEntry } from '../core/vault-index.ts';
 import { announcesBankChange, claimWords } from './messages.ts';
-import { pathLink } from './obligations.ts';
 import { pastMonths } from './history.ts';
 import { payeeKey } from './payments.ts';
 import { MESSAGE_DAYS, PAYMENT_DAYS, type CashFact, type ContractFact, type CounterpartyFact, type DecisionMemory, type InvoiceFact, type MessageFact, type PastPayment, type RiskConfig, type RiskInput } from './types.ts';
@@ -45,7 +44,7 @@ function contractOf(e: IndexEntry): ContractFact {
   const fm = e.frontmatter;
   const notice = typeof fm.notice_days === 'number' ? fm.notice_days : undefined;
   return {
-    path: e.path, link: pathLink(e.path), title: text(fm.title) ?? e.path, status: text(fm.status) ?? 'active', autoRenew: fm.auto_renew === true,
+    path: e.path, link: linkToNote(e.path), title: text(fm.title) ?? e.path, status: text(fm.status) ?? 'active', autoRenew: fm.auto_renew === true,
     ...(text(fm.counterparty) ? { counterparty: text(fm.counterparty)! } : {}),
     ...(day(fm.end) ? { end: day(fm.end)! } : {}),
     ...(notice !== undefined ? { noticeDays: notice } : {}),

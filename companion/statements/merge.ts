@@ -4,7 +4,7 @@
 // spliced into the note's text), so the cost follows the statement, not the size of the ledger.
 import { catalogue } from '../core/i18n/index.ts';
 import { formatMoney, moneyToNumber, type Money } from '../../contract/money.ts';
-import { linkTo } from '../../contract/properties.ts';
+import { linkTo, linkToNote } from '../../contract/properties.ts';
 import { escapeCell } from '../../contract/markdown-table.ts';
 import type { JobContext } from '../core/job.ts';
 import type { ParsedStatement, StatementEntry } from './model.ts';
@@ -182,7 +182,7 @@ async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo
         severity: 'high',
         module: 'statements',
         targets: [`ledger:${path}`, `copy:${r.path}`],
-        evidence: [linkTo(path.slice(0, -3)), linkTo(r.path.slice(0, -3))],
+        evidence: [linkToNote(path), linkToNote(r.path)],
       });
       ctx.log.warn({ path, copy: r.path }, 'ledger note changed outside AIOS: new rows written to a conflict copy');
     }
