@@ -173,3 +173,9 @@ export function fmText(v: unknown): string | undefined {
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
 }
+
+/** A frontmatter date or datetime as its day, `YYYY-MM-DD`. */
+export const fmDay = (v: unknown): string | undefined => fmText(v)?.slice(0, 10);
+
+/** A frontmatter list as its texts (empty when not a list). */
+export const fmStrings = (v: unknown): string[] => (Array.isArray(v) ? v.map(fmText).filter((s): s is string => !!s) : []);

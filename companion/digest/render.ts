@@ -1,7 +1,7 @@
 // The digest's text, from plain data by a fixed template: the same vault gives the same note. Five
 // sections in a fixed order, each saying so in one line when it has nothing; the owner's section last.
 import type { Catalogue } from '../core/i18n/index.ts';
-import { formatAmount, formatDay, formatNumber } from '../core/i18n/format.ts';
+import { formatAmount, formatDay, formatNumber, oneLine } from '../core/i18n/format.ts';
 
 export interface DigestDecision {
   /** A link labelled with the item's title. */
@@ -79,10 +79,6 @@ export interface DigestInput {
 export const LIST_MAX = 10;
 
 const cell = (s: string) => s.replace(/[|\r\n]+/g, ' ').trim();
-const oneLine = (s: string, n = 160) => {
-  const flat = s.replace(/\s+/g, ' ').trim();
-  return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
-};
 
 function list<T>(t: Catalogue, items: readonly T[], line: (x: T) => string, total = items.length): string[] {
   const out = items.slice(0, LIST_MAX).map((x) => `- ${line(x)}`);
@@ -99,7 +95,7 @@ export function renderDigest(d: DigestInput, t: Catalogue): string {
   out.push(`## ${t['digest.needs_you']()}`, '');
   if (d.decisions.length === 0) out.push(t['digest.nothing.needs_you'](), '');
   else {
-    d.decisions.forEach((x, i) => out.push(`${i + 1}. ${x.link}: ${oneLine(x.why)}${x.deadline ? ` ${t['digest.deadline']({ date: day(x.deadline) })}` : ''}`));
+    d.decisions.forEach((x, i) => out.push(`${i + 1}. ${x.link}: ${oneLine(x.why, 160)}${x.deadline ? ` ${t['digest.deadline']({ date: day(x.deadline) })}` : ''}`));
     const rest = d.openTotal - d.decisions.length;
     out.push('', rest > 0 ? t['digest.more_open']({ count: rest, link: d.queueLink }) : t['digest.all_open']({ link: d.queueLink }), '');
   }
@@ -131,7 +127,7 @@ export function renderDigest(d: DigestInput, t: Catalogue): string {
   out.push(total === 0 ? t['digest.inbox.none']({ since: day(d.since.slice(0, 10)) }) : t['digest.inbox.counts']({ since: day(d.since.slice(0, 10)), total, by: d.categories.map(([k, n]) => `${k} ${n}`).join(', ') }));
   out.push('');
   if (d.needsReplyTotal === 0) out.push(t['digest.inbox.no_replies'](), '');
-  else out.push(t['digest.inbox.replies']({ count: d.needsReplyTotal }), '', ...list(t, d.needsReply, (m) => `${day(m.date)} ${m.link} (${cell(m.from)}): ${oneLine(m.summary)}`, d.needsReplyTotal), '');
+  else out.push(t['digest.inbox.replies']({ count: d.needsReplyTotal }), '', ...list(t, d.needsReply, (m) => `${day(m.date)} ${m.link} (${cell(m.from)}): ${oneLine(m.summary, 160)}`, d.needsReplyTotal), '');
 
   out.push(`## ${t['digest.due']()}`, '');
   const dueLine = (x: DigestDue) => `${day(x.date)} ${x.link}: ${t[`digest.what.${x.what}`]()}${x.amount ? `, ${money(x.amount.value, x.amount.currency)}` : ''}`;
@@ -145,8 +141,8 @@ export function renderDigest(d: DigestInput, t: Catalogue): string {
   out.push(`## ${t['digest.overnight']()}`, '');
   if (d.runs.length === 0) out.push(t['digest.overnight.nothing_ran']());
   else out.push(t['digest.overnight.ran']({ jobs: d.runs.map((r) => `${r.job} (${t[`digest.status.${r.status === 'ok' ? 'ok' : r.status === 'failed' ? 'failed' : 'skipped'}`]()})`).join(', ') }));
-  for (const f of d.failed) out.push(`- **${t['digest.overnight.failed']({ job: f.job })}** ${oneLine(f.summary)}`);
-  for (const s of d.sourcesDown) out.push(`- ${t['digest.overnight.down']({ source: s.source })} ${oneLine(s.detail)}`);
+  for (const f of d.failed) out.push(`- **${t['digest.overnight.failed']({ job: f.job })}** ${oneLine(f.summary, 160)}`);
+  for (const s of d.sourcesDown) out.push(`- ${t['digest.overnight.down']({ source: s.source })} ${oneLine(s.detail, 160)}`);
   const a = d.autonomy;
   out.push('', t['digest.autonomy']({ hours: formatNumber(L, a.minutes / 60, 1), needed: a.needed }));
   for (const l of a.lines) out.push(`- ${t['digest.autonomy.line']({ work: l.work, count: l.count, minutes: formatNumber(L, l.minutes, 0) })}`);

@@ -3,6 +3,7 @@
 // messages of the last MESSAGE_DAYS, from others, never mailing lists.
 import { addDays, contractDeadline, daysBetween, linkTarget, linkToNote } from '../../contract/index.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
+import { oneLine } from '../core/i18n/format.ts';
 import { note } from './obligations.ts';
 import { normAccount } from './payments.ts';
 import { MESSAGE_DAYS, type CounterpartyFact, type Finding, type MessageFact, type RiskInput } from './types.ts';
@@ -54,10 +55,6 @@ export function scannedMessages(input: RiskInput): MessageFact[] {
 }
 
 const partyOf = (m: MessageFact, t: Catalogue, cp?: CounterpartyFact) => cp?.name ?? (m.counterparty ? linkTarget(m.counterparty) : undefined) ?? (m.fromName || m.from || t['risk.authority']());
-const oneLine = (s: string, n = 240) => {
-  const flat = s.replace(/\s+/g, ' ').trim();
-  return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
-};
 
 /** Claim candidates and whether they are sure already (triage said claim, or two groups of claim words). */
 export function claimCandidates(input: RiskInput): { message: MessageFact; sure: boolean }[] {
@@ -103,7 +100,7 @@ export function claims(input: RiskInput, confirmed: ReadonlySet<string>, t: Cata
       finding_key: `claim:${m.threadKey}`,
       kind: 'claim',
       title: t['risk.claim.title']({ party: partyOf(m, t, cp) }),
-      why: t['risk.claim.why']({ subject: oneLine(m.subject, 120), date: m.date, summary: oneLine(m.summary || m.subject) }),
+      why: t['risk.claim.why']({ subject: oneLine(m.subject, 120), date: m.date, summary: oneLine(m.summary || m.subject, 240) }),
       severity: 'high',
       ...(m.deadline && m.deadline >= input.today ? { deadline: m.deadline } : {}),
       evidence: [linkToNote(m.path)],
@@ -167,7 +164,7 @@ export function mailDeadlines(input: RiskInput, claimed: ReadonlySet<string>, t:
       finding_key: `mail_deadline:${m.messageId}:${m.deadline}`,
       kind: 'mail_deadline',
       title: t['risk.deadline.title']({ party: partyOf(m, t, cp), deadline: m.deadline }),
-      why: t['risk.deadline.why']({ subject: oneLine(m.subject, 120), date: m.date, summary: oneLine(m.summary || m.subject) }),
+      why: t['risk.deadline.why']({ subject: oneLine(m.subject, 120), date: m.date, summary: oneLine(m.summary || m.subject, 240) }),
       severity: authority ? 'high' : 'medium',
       deadline: m.deadline,
       evidence: [linkToNote(m.path)],

@@ -4,7 +4,7 @@ import { addDays, linkTarget, linkToNote, moneyFromNumber, moneyToNumber, parseM
 import { counterpartyResolver, readBank } from '../core/bank.ts';
 import type { JobContext } from '../core/job.ts';
 import { ratesNotes, ratesOn } from '../core/rates.ts';
-import { fmText, ownerChanged } from '../core/frontmatter.ts';
+import { fmDay, fmStrings, fmText, ownerChanged } from '../core/frontmatter.ts';
 import type { IndexEntry } from '../core/vault-index.ts';
 import { announcesBankChange, claimWords } from './messages.ts';
 import { pastMonths } from './history.ts';
@@ -18,9 +18,6 @@ const SIGNALS = 'signals.json';
 /** A learner's category below this is a guess: a claim it names is confirmed by the words first. */
 const LEARNER_SURE = 0.8;
 
-const text = fmText;
-const day = (v: unknown) => text(v)?.slice(0, 10);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(text).filter((s): s is string => !!s) : []);
 const money = (v: unknown): Money => {
   try {
     return parseMoney(String(v ?? '0'));
@@ -44,9 +41,9 @@ function contractOf(e: IndexEntry): ContractFact {
   const fm = e.frontmatter;
   const notice = typeof fm.notice_days === 'number' ? fm.notice_days : undefined;
   return {
-    path: e.path, link: linkToNote(e.path), title: text(fm.title) ?? e.path, status: text(fm.status) ?? 'active', autoRenew: fm.auto_renew === true,
-    ...(text(fm.counterparty) ? { counterparty: text(fm.counterparty)! } : {}),
-    ...(day(fm.end) ? { end: day(fm.end)! } : {}),
+    path: e.path, link: linkToNote(e.path), title: fmText(fm.title) ?? e.path, status: fmText(fm.status) ?? 'active', autoRenew: fm.auto_renew === true,
+    ...(fmText(fm.counterparty) ? { counterparty: fmText(fm.counterparty)! } : {}),
+    ...(fmDay(fm.end) ? { end: fmDay(fm.end)! } : {}),
     ...(notice !== undefined ? { noticeDays: notice } : {}),
   };
 }
@@ -54,11 +51,11 @@ function contractOf(e: IndexEntry): ContractFact {
 function invoiceOf(e: IndexEntry): InvoiceFact {
   const fm = e.frontmatter;
   return {
-    path: e.path, key: text(fm.invoice_key) ?? e.path, number: text(fm.number) ?? '?', direction: fm.direction === 'incoming' ? 'incoming' : 'outgoing',
-    party: (text(fm.counterparty) ?? '').replace(/^\[\[|\]\]$/g, '') || text(fm.counterparty_name) || '?',
-    issued: day(fm.issued) ?? '', outstanding: money(fm.outstanding), currency: text(fm.currency) ?? '', status: text(fm.status) ?? 'open',
-    ...(text(fm.counterparty) ? { counterparty: text(fm.counterparty)! } : {}),
-    ...(day(fm.due) ? { due: day(fm.due)! } : {}),
+    path: e.path, key: fmText(fm.invoice_key) ?? e.path, number: fmText(fm.number) ?? '?', direction: fm.direction === 'incoming' ? 'incoming' : 'outgoing',
+    party: (fmText(fm.counterparty) ?? '').replace(/^\[\[|\]\]$/g, '') || fmText(fm.counterparty_name) || '?',
+    issued: fmDay(fm.issued) ?? '', outstanding: money(fm.outstanding), currency: fmText(fm.currency) ?? '', status: fmText(fm.status) ?? 'open',
+    ...(fmText(fm.counterparty) ? { counterparty: fmText(fm.counterparty)! } : {}),
+    ...(fmDay(fm.due) ? { due: fmDay(fm.due)! } : {}),
   };
 }
 
@@ -78,8 +75,8 @@ export function messageText(ctx: Pick<JobContext, 'vault'>, path: string, subjec
 function messageOf(ctx: Pick<JobContext, 'vault'>, e: IndexEntry, kind: MessageFact['kind'], signals: Signals, seen: Set<string>, fresh: { n: number }): MessageFact {
   const fm = e.frontmatter;
   const mail = kind === 'mail_message';
-  const subject = (mail ? text(fm.subject) : text(fm.chat)) ?? '';
-  const version = text(fm.body_hash) ?? text(fm.aios_hash) ?? '';
+  const subject = (mail ? fmText(fm.subject) : fmText(fm.chat)) ?? '';
+  const version = fmText(fm.body_hash) ?? fmText(fm.aios_hash) ?? '';
   let sig = signals[e.path];
   if (!sig || sig[0] !== version || version === '') {
     const body = messageText(ctx, e.path, subject);
@@ -87,31 +84,31 @@ function messageOf(ctx: Pick<JobContext, 'vault'>, e: IndexEntry, kind: MessageF
     fresh.n++;
   }
   seen.add(e.path);
-  const opt = (k: string, v: unknown) => (text(v) ? { [k]: text(v)! } : {});
+  const opt = (k: string, v: unknown) => (fmText(v) ? { [k]: fmText(v)! } : {});
   return {
     path: e.path, kind, subject,
-    from: (mail ? text(fm.from) : text(fm.chat_id)) ?? '',
-    date: day(fm.date) ?? '',
-    status: text(fm.status) ?? 'new',
-    threadKey: (mail ? text(fm.thread_key) : `chat:${text(fm.chat_id) ?? e.path}`) ?? e.path,
-    messageId: (mail ? text(fm.message_id) ?? text(fm.body_hash) : `${text(fm.chat_id)}:${day(fm.date)}`) ?? e.path,
+    from: (mail ? fmText(fm.from) : fmText(fm.chat_id)) ?? '',
+    date: fmDay(fm.date) ?? '',
+    status: fmText(fm.status) ?? 'new',
+    threadKey: (mail ? fmText(fm.thread_key) : `chat:${fmText(fm.chat_id) ?? e.path}`) ?? e.path,
+    messageId: (mail ? fmText(fm.message_id) ?? fmText(fm.body_hash) : `${fmText(fm.chat_id)}:${fmDay(fm.date)}`) ?? e.path,
     list: fm.list === true,
     claimWords: sig[1],
     bankChange: sig[2],
     categorySure: ownerChanged(fm, 'category') || fm.triaged_by !== 'learner' || (typeof fm.confidence === 'number' && fm.confidence >= LEARNER_SURE),
     ...opt('fromName', fm.from_name), ...opt('category', fm.category), ...opt('counterparty', fm.counterparty),
-    ...opt('deadline', day(fm.deadline)), ...opt('bankAccount', fm.bank_account), ...opt('invoiceNumber', fm.invoice_number),
+    ...opt('deadline', fmDay(fm.deadline)), ...opt('bankAccount', fm.bank_account), ...opt('invoiceNumber', fm.invoice_number),
     ...opt('contractNumber', fm.contract_number), ...opt('summary', fm.summary), ...opt('decision', fm.decision),
   };
 }
 
 function counterpartyOf(e: IndexEntry): CounterpartyFact {
   const fm = e.frontmatter;
-  const name = text(fm.name) ?? e.path.replace(/^.*\/|\.md$/g, '');
+  const name = fmText(fm.name) ?? e.path.replace(/^.*\/|\.md$/g, '');
   return {
-    link: `[[${e.path.replace(/^.*\//, '').replace(/\.md$/, '')}]]`, name, accounts: strings(fm.accounts), emails: strings(fm.emails).map((s) => s.toLowerCase()), domains: strings(fm.domains),
-    ...(text(fm.relationship) ? { relationship: text(fm.relationship)! } : {}),
-    ...(text(fm.tax_id) ? { taxId: text(fm.tax_id)! } : {}),
+    link: `[[${e.path.replace(/^.*\//, '').replace(/\.md$/, '')}]]`, name, accounts: fmStrings(fm.accounts), emails: fmStrings(fm.emails).map((s) => s.toLowerCase()), domains: fmStrings(fm.domains),
+    ...(fmText(fm.relationship) ? { relationship: fmText(fm.relationship)! } : {}),
+    ...(fmText(fm.tax_id) ? { taxId: fmText(fm.tax_id)! } : {}),
   };
 }
 
@@ -134,7 +131,7 @@ export function readRiskInput(ctx: JobContext, cfg: RiskConfig): RiskInput {
   const today = ctx.clock.localDate();
   const base = ctx.settings.string('base_currency');
   const since = addDays(today, -MESSAGE_DAYS);
-  const recent = (e: IndexEntry) => (day(e.frontmatter.date) ?? '') >= since;
+  const recent = (e: IndexEntry) => (fmDay(e.frontmatter.date) ?? '') >= since;
   const signals = ctx.state.readJson<Signals>(SIGNALS, {});
   const seen = new Set<string>();
   const fresh = { n: 0 };
@@ -150,7 +147,7 @@ export function readRiskInput(ctx: JobContext, cfg: RiskConfig): RiskInput {
   // ones before are history, summarised once per version of the note.
   const recentFrom = addDays(today, -(PAYMENT_DAYS + cfg.duplicateWindowDays));
   const isRecent = (e: IndexEntry) => {
-    const m = text(e.frontmatter.month) ?? '';
+    const m = fmText(e.frontmatter.month) ?? '';
     return !/^\d{4}-\d{2}$/.test(m) || `${m}-31` >= recentFrom;
   };
   const bank = readBank(ctx, isRecent);
@@ -187,23 +184,23 @@ export function readRiskInput(ctx: JobContext, cfg: RiskConfig): RiskInput {
   if (cashEntry) {
     const fm = cashEntry.frontmatter;
     cash = {
-      path: cashEntry.path, asOf: text(fm.as_of) ?? '', base: text(fm.base_currency) ?? base,
+      path: cashEntry.path, asOf: fmText(fm.as_of) ?? '', base: fmText(fm.base_currency) ?? base,
       ...(typeof fm.total_base === 'number' ? { totalBase: fm.total_base } : {}),
       ...(typeof fm.runway_months === 'number' ? { runwayMonths: fm.runway_months } : {}),
     };
   }
-  const decisions: DecisionMemory[] = ctx.index.byKind('decision_record').filter((e) => text(e.frontmatter.decision_kind)).map((e) => {
+  const decisions: DecisionMemory[] = ctx.index.byKind('decision_record').filter((e) => fmText(e.frontmatter.decision_kind)).map((e) => {
     const fm = e.frontmatter;
     return {
-      path: e.path, kind: text(fm.decision_kind)!, option: text(fm.option) ?? '', findingKey: text(fm.finding_key) ?? '', date: day(fm.date) ?? '',
-      ...(text(fm.contract) ? { contract: text(fm.contract)! } : {}),
-      ...(text(fm.counterparty) ? { counterparty: text(fm.counterparty)! } : {}),
+      path: e.path, kind: fmText(fm.decision_kind)!, option: fmText(fm.option) ?? '', findingKey: fmText(fm.finding_key) ?? '', date: fmDay(fm.date) ?? '',
+      ...(fmText(fm.contract) ? { contract: fmText(fm.contract)! } : {}),
+      ...(fmText(fm.counterparty) ? { counterparty: fmText(fm.counterparty)! } : {}),
     };
   });
   const askedDuplicates = new Set<string>();
   for (const e of ctx.index.byKind('decision_item')) {
     if (e.frontmatter.kind !== 'possible_duplicate') continue;
-    for (const t of strings(e.frontmatter.targets)) if (t.startsWith('row:') && t.includes('#')) askedDuplicates.add(t.slice(t.lastIndexOf('#') + 1));
+    for (const t of fmStrings(e.frontmatter.targets)) if (t.startsWith('row:') && t.includes('#')) askedDuplicates.add(t.slice(t.lastIndexOf('#') + 1));
   }
   const low = ctx.state.readJson<{ since?: string }>(LOW_CASH, {});
   return {

@@ -27,6 +27,12 @@ export function formatNumber(language: string, n: number, decimals: number): str
   return numberFormat(language, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(n);
 }
 
+/** Text on one line, cut to `max` characters with an ellipsis. */
+export function oneLine(s: string, max: number): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
 /** A `YYYY-MM-DD` day: `26.11.2026` in Russian, `26 Nov 2026` in English. */
 export function formatDay(language: string, day: string): string {
   const d = new Date(`${day}T00:00:00Z`);
