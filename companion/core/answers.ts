@@ -5,7 +5,7 @@
 // again, and handlers are idempotent, so the effect is neither lost nor repeated; a journal in the
 // state folder keeps the outcome of a handler that finished, so its wording survives the crash too.
 // Accepted and rejected proposals are acted on the same way.
-import { catalogue } from './i18n/index.ts';
+import { catalogueFor } from './i18n/index.ts';
 import { answeredOption, linkToNote, type Frontmatter } from '../../contract/index.ts';
 import { crashPoint } from './crash-points.ts';
 import type { AnswerOutcome, AnsweredItem, DecisionKind, Job, JobContext, JobResult, Module } from './job.ts';
@@ -14,7 +14,6 @@ import { recordOutcome } from './queue.ts';
 import type { IndexEntry } from './vault-index.ts';
 
 const JOURNAL = 'journal.jsonl';
-const say = (ctx: Pick<JobContext, 'settings'>) => catalogue(ctx.settings.string('language'));
 
 interface JournalLine {
   /** `<item path>\t<finding key>\t<option>` */
@@ -27,11 +26,11 @@ export const CORE_DECISIONS: readonly DecisionKind[] = [
   {
     kind: 'note_edited',
     options: {
-      keep_copy: async (_item, ctx) => ({ resolution: say(ctx)['core.done.kept_copy']() }),
+      keep_copy: async (_item, ctx) => ({ resolution: catalogueFor(ctx)['core.done.kept_copy']() }),
       delete_copy: async (item, ctx) => {
         const copy = item.targets.find((t) => t.startsWith('note:'))?.slice(5);
-        if (!copy) return { resolution: say(ctx)['core.done.no_copy']() };
-        return { resolution: ctx.vault.removeFile(copy) ? say(ctx)['core.done.deleted_copy']({ copy }) : say(ctx)['core.done.copy_gone']({ copy }) };
+        if (!copy) return { resolution: catalogueFor(ctx)['core.done.no_copy']() };
+        return { resolution: ctx.vault.removeFile(copy) ? catalogueFor(ctx)['core.done.deleted_copy']({ copy }) : catalogueFor(ctx)['core.done.copy_gone']({ copy }) };
       },
     },
   },
@@ -91,7 +90,7 @@ export function writeDecisionRecord(ctx: JobContext, e: IndexEntry, option: stri
     contract: fm.contract,
   };
   const path = ctx.vault.pathFor('decision_record', record);
-  const t = say(ctx);
+  const t = catalogueFor(ctx);
   const body = [
     `# ${fm.title}`,
     '',
@@ -138,7 +137,7 @@ export async function actOnAnswers(ctx: JobContext, kinds: readonly RegisteredKi
     const option = answeredOption(fm, fm.answer);
     if (!option) {
       // A free-text answer is a comment; only an option acts.
-      const note = say(ctx)['core.done.no_option']({ answer: fm.answer ?? '', options: fm.option_ids.join(', ') || fm.options.join(', ') });
+      const note = catalogueFor(ctx)['core.done.no_option']({ answer: fm.answer ?? '', options: fm.option_ids.join(', ') || fm.options.join(', ') });
       if (fm.resolution !== note) recordOutcome(ctx.vault, e.path, { resolution: note, ...(fm.comment ? {} : { comment: fm.answer }) });
       waiting++;
       continue;
@@ -149,7 +148,7 @@ export async function actOnAnswers(ctx: JobContext, kinds: readonly RegisteredKi
       const reg = byKind.get(fm.kind);
       const handler = reg?.spec.options[option];
       try {
-        resolution = handler && reg ? (await handler(answered(e, option), moduleContext(ctx, reg.module))).resolution : say(ctx)['core.done.no_action']({ option, kind: fm.kind });
+        resolution = handler && reg ? (await handler(answered(e, option), moduleContext(ctx, reg.module))).resolution : catalogueFor(ctx)['core.done.no_action']({ option, kind: fm.kind });
       } catch (err) {
         // Not recorded as done: the next run tries again.
         failed.push(`${e.path}: ${(err as Error).message}`);

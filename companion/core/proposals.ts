@@ -3,7 +3,7 @@
 // identifiers, or the owner named one to merge into, that note is linked instead and nothing is
 // duplicated. Rejecting is remembered by the queue for every identifier. Mail, chats and ledger rows
 // of a new counterparty are linked by their modules' next run, without a re-import.
-import { catalogue } from './i18n/index.ts';
+import { catalogueFor } from './i18n/index.ts';
 import { identifiersOf, linkTo, safeFileName, shortHash, type Frontmatter } from '../../contract/index.ts';
 import type { JobContext } from './job.ts';
 import { QUEUE_STATE, linkToPath, recordOutcome, rejectedIdentifiers, rememberRejected } from './queue.ts';
@@ -48,13 +48,11 @@ function freePath(ctx: JobContext, folder: string, name: string, key: string): s
   return ctx.vault.exists(`${base}.md`) ? `${base} ${shortHash(key, 4)}.md` : `${base}.md`;
 }
 
-const say = (ctx: Pick<JobContext, 'settings'>) => catalogue(ctx.settings.string('language'));
-
 function acceptCounterparty(ctx: JobContext, e: IndexEntry, p: Frontmatter<'proposal'>): { resolution: string; note?: string } {
   const found = existingCounterparty(ctx, p);
   // The owner said which note to merge into: never a new one instead, even when that link is wrong.
   if (p.merge_into && found?.how !== 'ours' && found?.how !== 'chosen') {
-    return { resolution: say(ctx)['proposal.done.bad_merge']({ merge: String(p.merge_into), name: p.proposed_name }) };
+    return { resolution: catalogueFor(ctx)['proposal.done.bad_merge']({ merge: String(p.merge_into), name: p.proposed_name }) };
   }
   if (found) {
     const fm = found.entry.frontmatter;
@@ -62,8 +60,8 @@ function acceptCounterparty(ctx: JobContext, e: IndexEntry, p: Frontmatter<'prop
     // What the note lacks that a note can carry (a name is no field of it).
     const missing = p.identifiers.filter((i) => !have.has(i) && !i.startsWith('contract:') && !i.startsWith('name:'));
     const resolution = found.how === 'ours'
-      ? say(ctx)['proposal.done.created']({ note: linkTo(found.entry.name) })
-      : say(ctx)['proposal.done.linked']({ note: linkTo(found.entry.name), why: found.why, missing: missing.join(', ') });
+      ? catalogueFor(ctx)['proposal.done.created']({ note: linkTo(found.entry.name) })
+      : catalogueFor(ctx)['proposal.done.linked']({ note: linkTo(found.entry.name), why: found.why, missing: missing.join(', ') });
     return { resolution, note: linkTo(found.entry.name) };
   }
   const name = p.proposed_name.trim();
@@ -82,17 +80,17 @@ function acceptCounterparty(ctx: JobContext, e: IndexEntry, p: Frontmatter<'prop
     telegram: p.telegram,
     confidential: false,
   };
-  const body = `# ${name}\n\n${say(ctx)['proposal.note_body']({ proposal: linkToPath(e.path) })}\n`;
+  const body = `# ${name}\n\n${catalogueFor(ctx)['proposal.note_body']({ proposal: linkToPath(e.path) })}\n`;
   ctx.vault.createNote(path, fm, body);
-  return { resolution: say(ctx)['proposal.done.created']({ note: linkToPath(path) }), note: linkToPath(path) };
+  return { resolution: catalogueFor(ctx)['proposal.done.created']({ note: linkToPath(path) }), note: linkToPath(path) };
 }
 
 function acceptContract(ctx: JobContext, e: IndexEntry, p: Frontmatter<'proposal'>): { resolution: string; note?: string } {
   const ours = ctx.index.findByKey('contract', 'aios_id', proposalNoteId(p));
-  if (ours) return { resolution: say(ctx)['proposal.done.created']({ note: linkTo(ours.name) }), note: linkTo(ours.name) };
-  if (!p.counterparty) return { resolution: say(ctx)['proposal.done.no_counterparty']() };
+  if (ours) return { resolution: catalogueFor(ctx)['proposal.done.created']({ note: linkTo(ours.name) }), note: linkTo(ours.name) };
+  if (!p.counterparty) return { resolution: catalogueFor(ctx)['proposal.done.no_counterparty']() };
   const same = p.contract_number ? ctx.index.byKind('contract').find((c) => c.frontmatter.number === p.contract_number && String(c.frontmatter.counterparty).toLowerCase() === p.counterparty!.toLowerCase()) : undefined;
-  if (same) return { resolution: say(ctx)['proposal.done.same_contract']({ note: linkTo(same.name), number: String(p.contract_number) }), note: linkTo(same.name) };
+  if (same) return { resolution: catalogueFor(ctx)['proposal.done.same_contract']({ note: linkTo(same.name), number: String(p.contract_number) }), note: linkTo(same.name) };
   const cpName = p.counterparty.replace(/^\[\[|\]\]$/g, '').split('|')[0]!;
   const path = freePath(ctx, ctx.vault.folder('contract'), `${cpName} - ${p.proposed_name}`, p.finding_key);
   const fm: Frontmatter<'contract'> & { aios_kind: 'contract'; aios_id: string } = {
@@ -108,8 +106,8 @@ function acceptContract(ctx: JobContext, e: IndexEntry, p: Frontmatter<'proposal
     ...(p.notice_days !== undefined ? { notice_days: p.notice_days } : {}),
     confidential: false,
   };
-  ctx.vault.createNote(path, fm, `# ${p.proposed_name}\n\n${say(ctx)['proposal.note_body']({ proposal: linkToPath(e.path) })}\n`);
-  return { resolution: say(ctx)['proposal.done.created']({ note: linkToPath(path) }), note: linkToPath(path) };
+  ctx.vault.createNote(path, fm, `# ${p.proposed_name}\n\n${catalogueFor(ctx)['proposal.note_body']({ proposal: linkToPath(e.path) })}\n`);
+  return { resolution: catalogueFor(ctx)['proposal.done.created']({ note: linkToPath(path) }), note: linkToPath(path) };
 }
 
 /** Acts on an accepted or rejected proposal once; records what was done on the proposal. False when nothing could be made yet. */
@@ -119,7 +117,7 @@ export async function actOnProposal(ctx: JobContext, e: IndexEntry): Promise<boo
   if (p.status === 'rejected') {
     // Recorded now, while the proposal is there: the owner may delete it next.
     rememberRejected(ctx.state.sibling(QUEUE_STATE), [p]);
-    outcome = { resolution: say(ctx)['proposal.done.rejected']({ ids: rejectedIdentifiers(p).join(', ') }) };
+    outcome = { resolution: catalogueFor(ctx)['proposal.done.rejected']({ ids: rejectedIdentifiers(p).join(', ') }) };
   } else {
     outcome = p.proposal_type === 'counterparty' ? acceptCounterparty(ctx, e, p) : acceptContract(ctx, e, p);
     // Nothing made or linked yet (no counterparty named, a wrong merge_into): said, and tried again after the owner's fix.

@@ -6,7 +6,7 @@ import { isoWeekOf, previousIsoWeek } from '../models/iso-week.ts';
 import { CostLedger } from '../models/ledger.ts';
 import { renderCostReport } from './report.ts';
 import { autonomyOf } from '../core/autonomy.ts';
-import { catalogue } from '../core/i18n/index.ts';
+import { catalogueFor } from '../core/i18n/index.ts';
 
 export const costsJob: Job = {
   name: 'costs',
@@ -32,7 +32,7 @@ export const costsJob: Job = {
       const since = `${week.start}T00:00:00`;
       const runs = ctx.runs().filter((r) => r.started >= since && r.started.slice(0, 10) <= week.end);
       const asked = ctx.index.byKind('decision_item').filter((e) => { const c = String(e.frontmatter.created ?? ''); return c >= since && c.slice(0, 10) <= week.end; }).length;
-      const { frontmatter, body } = renderCostReport(week, inWeek, budget, generated, autonomyOf(runs, ctx.settings.rules('autonomy'), asked), catalogue(ctx.settings.string('language')));
+      const { frontmatter, body } = renderCostReport(week, inWeek, budget, generated, autonomyOf(runs, ctx.settings.rules('autonomy'), asked), catalogueFor(ctx));
       const r = ctx.vault.writeCompanionNote('cost_report', frontmatter, body);
       ctx.index.noteChanged(r.path);
       written.push(r.path);

@@ -93,7 +93,7 @@ export function renderCostReport(
     t['costs.intro']({ start: week.start, end: week.end, calls: s.calls, local: s.localCalls, share: pct(s.localShare), spend: usd(s.spendNano), budget: `$${budgetUsd.toFixed(2)}`, left: left >= 0 ? `$${left.toFixed(4)}` : undefined, over: left < 0 ? `$${(-left).toFixed(4)}` : undefined, escalations: s.escalations }),
     '',
     ...(autonomy ? [`## ${t['costs.autonomy']()}`, '', t['costs.autonomy.line']({ hours: (autonomy.minutes / 60).toFixed(1), needed: autonomy.needed }), '',
-      ...autonomy.lines.map((l) => `- ${t['digest.autonomy.line']({ work: l.work, count: l.count, minutes: String(l.minutes) })}`), ''] : []),
+      ...autonomy.lines.map((l) => `- ${t['autonomy.line']({ work: l.work, count: l.count, minutes: String(l.minutes) })}`), ''] : []),
     `## ${t['costs.by_module']()}`,
     '',
     s.calls === 0 ? `${t['costs.none']()}\n` : renderTable([t['costs.module'](), ...header], rows(s.byModule)),

@@ -145,7 +145,7 @@ export function renderDigest(d: DigestInput, t: Catalogue): string {
   for (const s of d.sourcesDown) out.push(`- ${t['digest.overnight.down']({ source: s.source })} ${oneLine(s.detail, 160)}`);
   const a = d.autonomy;
   out.push('', t['digest.autonomy']({ hours: formatNumber(L, a.minutes / 60, 1), needed: a.needed }));
-  for (const l of a.lines) out.push(`- ${t['digest.autonomy.line']({ work: l.work, count: l.count, minutes: formatNumber(L, l.minutes, 0) })}`);
+  for (const l of a.lines) out.push(`- ${t['autonomy.line']({ work: l.work, count: l.count, minutes: formatNumber(L, l.minutes, 0) })}`);
   out.push('', d.spend ? t['digest.spend']({ usd: formatNumber(L, d.spend.usd, 2), share: formatNumber(L, d.spend.localShare * 100, 0), calls: d.spend.calls, week: d.spend.week }) : t['digest.no_spend'](), '');
   return out.join('\n');
 }

@@ -2,7 +2,7 @@
 // attachments go into the message's own folder, notes are created (never replaced) a batch at a
 // time, and only then is the batch logged as ingested. The counterparty is resolved, and a second
 // message from an unknown business domain files one counterparty proposal.
-import { catalogue } from '../core/i18n/index.ts';
+import { catalogueFor } from '../core/i18n/index.ts';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { companionStamp } from '../core/frontmatter.ts';
 import { crashPoint } from '../core/crash-points.ts';
@@ -239,7 +239,7 @@ export async function commitPrepared(env: MailEnv, items: readonly Prepared[]): 
     if (p.proposeFor) await maybePropose(env, p.proposeFor);
     if (p.duplicate) {
       const first = log.contentPath(p.duplicate.firstKey);
-      const t = catalogue(ctx.settings.string('language'));
+      const t = catalogueFor(ctx);
       await ctx.addDecision({
         finding_key: `mail-duplicate:${p.duplicate.messageId}`,
         kind: 'mail_duplicate',

@@ -1,7 +1,7 @@
 // What each answer to a models question does. An answer about the budget never writes the owner's
 // settings note: it becomes an override in the models' state folder that ends with the ISO week.
-import { catalogue } from '../core/i18n/index.ts';
-import type { DecisionKind, JobContext } from '../core/job.ts';
+import { catalogueFor } from '../core/i18n/index.ts';
+import type { DecisionKind } from '../core/job.ts';
 import type { StateDir } from '../core/state.ts';
 import type { RouterConfig } from './router.ts';
 
@@ -45,26 +45,24 @@ const weekOf = (targets: readonly string[]) => {
   return m ? { week: m[1]!, end: m[2]! } : undefined;
 };
 
-const say = (ctx: Pick<JobContext, 'settings'>) => catalogue(ctx.settings.string('language'));
-
 export const MODEL_DECISIONS: readonly DecisionKind[] = [
   {
     kind: 'budget_exhausted',
     options: {
       raise_budget: async (item, ctx) => {
         const w = weekOf(item.targets);
-        if (!w) return { resolution: say(ctx)['models.done.no_week']() };
+        if (!w) return { resolution: catalogueFor(ctx)['models.done.no_week']() };
         const extra = ctx.settings.number('weekly_budget_usd');
         addOverride(ctx.state, { key: 'budget_extra_usd', value: extra, until: w.end, from: item.finding_key });
-        return { resolution: say(ctx)['models.done.raised']({ extra: String(extra), week: w.week, end: w.end }) };
+        return { resolution: catalogueFor(ctx)['models.done.raised']({ extra: String(extra), week: w.week, end: w.end }) };
       },
       local_this_week: async (item, ctx) => {
         const w = weekOf(item.targets);
-        if (!w) return { resolution: say(ctx)['models.done.no_week']() };
+        if (!w) return { resolution: catalogueFor(ctx)['models.done.no_week']() };
         addOverride(ctx.state, { key: 'budget_exhausted', value: 'local', until: w.end, from: item.finding_key });
-        return { resolution: say(ctx)['models.done.local']({ week: w.week, end: w.end }) };
+        return { resolution: catalogueFor(ctx)['models.done.local']({ week: w.week, end: w.end }) };
       },
-      wait: async (item, ctx) => ({ resolution: say(ctx)['models.done.wait']({ week: weekOf(item.targets)?.week }) }),
+      wait: async (item, ctx) => ({ resolution: catalogueFor(ctx)['models.done.wait']({ week: weekOf(item.targets)?.week }) }),
     },
   },
 ];

@@ -2,15 +2,13 @@
 // payment already on the record, the row already dismissed, and says so.
 import { linkTarget, moneyFromNumber, parseLedgerRows, type Frontmatter } from '../../contract/index.ts';
 import type { AnswerHandler, AnsweredItem, DecisionKind, JobContext } from '../core/job.ts';
-import { catalogue } from '../core/i18n/index.ts';
+import { catalogueFor } from '../core/i18n/index.ts';
 import { REVIEW_OPTIONS } from './match/matcher.ts';
 import { referencesIn } from './match/references.ts';
 import { formatPayment, parsePayment } from './records.ts';
 import { learn } from './rules.ts';
 import { DISMISSED, NOTED, PAID_OTHERWISE, parseRowTarget } from './run.ts';
 import type { MatchRule } from './types.ts';
-
-const t = (ctx: JobContext) => catalogue(ctx.settings.string('language'));
 
 const targetOf = (item: AnsweredItem, prefix: string) => item.targets.find((x) => x.startsWith(`${prefix}:`))?.slice(prefix.length + 1);
 
@@ -20,10 +18,10 @@ const rowOf = (item: AnsweredItem) => parseRowTarget(item.targets);
 const pay: AnswerHandler = async (item, ctx) => {
   const row = rowOf(item);
   const parts = (targetOf(item, item.option) ?? '').split(';').map((p) => /^(.+)=(-?\d+(?:\.\d+)?)$/.exec(p)).filter((m): m is RegExpExecArray => !!m);
-  if (!row || parts.length === 0) return { resolution: t(ctx)['reconcile.review.gone']() };
+  if (!row || parts.length === 0) return { resolution: catalogueFor(ctx)['reconcile.review.gone']() };
   const ledgerPath = `${row.ledger}.md`;
   const ledgerRow = ctx.vault.exists(ledgerPath) ? parseLedgerRows(ctx.vault.readNote(ledgerPath).body, ledgerPath).find((r) => r.key === row.key) : undefined;
-  if (!ledgerRow) return { resolution: t(ctx)['reconcile.review.gone']() };
+  if (!ledgerRow) return { resolution: catalogueFor(ctx)['reconcile.review.gone']() };
   const names: string[] = [];
   let already = true;
   const rules: MatchRule[] = [];
@@ -50,11 +48,11 @@ const pay: AnswerHandler = async (item, ctx) => {
       if (rule.payerAccount || rule.payerTaxId || rule.payerName || rule.amountOnly) rules.push(rule);
     }
   }
-  if (names.length === 0) return { resolution: t(ctx)['reconcile.review.gone']() };
+  if (names.length === 0) return { resolution: catalogueFor(ctx)['reconcile.review.gone']() };
   const invoices = names.join(', ');
-  if (already) return { resolution: t(ctx)['reconcile.review.already']({ invoices }) };
+  if (already) return { resolution: catalogueFor(ctx)['reconcile.review.already']({ invoices }) };
   const learned = learn(ctx, rules, linkTarget(item.path) ?? item.path.replace(/\.md$/, ''));
-  return { resolution: t(ctx)['reconcile.review.done']({ invoices, learned }) };
+  return { resolution: catalogueFor(ctx)['reconcile.review.done']({ invoices, learned }) };
 };
 
 /** Adds a line to a state list once. */
@@ -65,17 +63,16 @@ function remember(ctx: JobContext, file: string, line: string): void {
 const dismiss: AnswerHandler = async (item, ctx) => {
   const row = rowOf(item);
   if (row) remember(ctx, DISMISSED, row.id);
-  return { resolution: t(ctx)['reconcile.review.dismissed']() };
+  return { resolution: catalogueFor(ctx)['reconcile.review.dismissed']() };
 };
 
 const missed = (option: 'paid_otherwise' | 'noted'): AnswerHandler => async (item, ctx) => {
   const key = targetOf(item, 'missed');
   if (key) remember(ctx, option === 'paid_otherwise' ? PAID_OTHERWISE : NOTED, key);
-  return { resolution: t(ctx)['reconcile.missed.done']({ option }) };
+  return { resolution: catalogueFor(ctx)['reconcile.missed.done']({ option }) };
 };
 
-const actAnswer = (option: 'ask_them' | 'fix_ours' | 'ignore'): AnswerHandler => async (_item, ctx) => ({ resolution: t(ctx)['reconcile.actdiff.done']({ option }) });
-
+const actAnswer = (option: 'ask_them' | 'fix_ours' | 'ignore'): AnswerHandler => async (_item, ctx) => ({ resolution: catalogueFor(ctx)['reconcile.actdiff.done']({ option }) });
 
 export const RECONCILE_DECISIONS: readonly DecisionKind[] = [
   { kind: 'match_review', options: { ...Object.fromEntries(Array.from({ length: REVIEW_OPTIONS }, (_, i) => [`pay_${i + 1}`, pay])), none: dismiss } },

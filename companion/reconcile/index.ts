@@ -6,7 +6,7 @@ import { linkTo } from '../../contract/index.ts';
 import { ImportError, type ImportFile, type Importer } from '../core/import-folder.ts';
 import { archivedPath } from '../core/imports.ts';
 import type { Job, JobContext } from '../core/job.ts';
-import { catalogue } from '../core/i18n/index.ts';
+import { catalogueFor } from '../core/i18n/index.ts';
 import { erpProfilesFromRules, fetchOData, parseInvoiceFile, pdfShowsInvoice, sniffInvoice, type ErpProfile } from './parsers/index.ts';
 import { placeDoc, ownOf } from './sources.ts';
 import { existingRecords, groupFound, recordOf, writeRecords } from './store.ts';
@@ -37,7 +37,7 @@ async function fileDocs(ctx: JobContext, docs: readonly InvoiceDoc[], sourceKey:
   const prev = new Map(existing.map((r) => [r.path, r.fm]));
   const next = new Map<string, RecordFm>();
   for (const g of groupFound(ctx, existing, found).values()) next.set(g.path, recordOf(g));
-  const w = await writeRecords(ctx, catalogue(ctx.settings.string('language')), next, prev);
+  const w = await writeRecords(ctx, catalogueFor(ctx), next, prev);
   return { found: found.length, refused, created: w.created, updated: w.updated };
 }
 

@@ -3,7 +3,7 @@
 // a row the owner deletes is unlearned). The owner's row for a payer wins over a learned one.
 import { linkTarget, linkTo, parseTables, renderTable, tableRecords, type Frontmatter } from '../../contract/index.ts';
 import type { JobContext } from '../core/job.ts';
-import { catalogue } from '../core/i18n/index.ts';
+import { catalogueFor } from '../core/i18n/index.ts';
 import type { MatchRule } from './types.ts';
 
 const COLUMNS = ['Counterparty', 'Payer account', 'Payer tax id', 'Payer name', 'Amount only'] as const;
@@ -83,7 +83,7 @@ export function learn(ctx: Pick<JobContext, 'vault' | 'clock' | 'index' | 'setti
   const body = [
     '# Learned matching',
     '',
-    catalogue(ctx.settings.string('language'))['reconcile.learned.intro'](),
+    catalogueFor(ctx)['reconcile.learned.intro'](),
     '',
     renderTable([...LEARNED_COLUMNS], cells),
   ].join('\n');

@@ -8,7 +8,7 @@ import {
 } from '../../contract/index.ts';
 import type { DecisionInput, JobContext, JobResult } from '../core/job.ts';
 import type { IndexEntry } from '../core/vault-index.ts';
-import { catalogue, type Catalogue } from '../core/i18n/index.ts';
+import { catalogueFor, type Catalogue } from '../core/i18n/index.ts';
 import { ownerChanged } from '../core/frontmatter.ts';
 import { crossRate, ratesNotes } from '../core/rates.ts';
 import { byText, readBank, rowId } from '../core/bank.ts';
@@ -44,7 +44,7 @@ export const reviewKey = (row: string, candidates: readonly string[][]) => `matc
 export const missedKey = (contract: string, due: string) => `missed-payment:${linkTarget(contract) ?? contract}:${due}`;
 
 export async function reconcileRun(ctx: JobContext): Promise<JobResult> {
-  const t = catalogue(ctx.settings.string('language'));
+  const t = catalogueFor(ctx);
   const today = ctx.clock.localDate();
   const own = ownOf(ctx);
 

@@ -3,10 +3,9 @@
 // that account, and a handled deadline or a fraud closes its mail. Every handler is idempotent.
 import { contractDeadline, type Frontmatter } from '../../contract/index.ts';
 import type { AnswerHandler, AnsweredItem, DecisionKind, JobContext } from '../core/job.ts';
-import { catalogue, type Catalogue } from '../core/i18n/index.ts';
+import { catalogueFor } from '../core/i18n/index.ts';
 import { CONFIRMED_ACCOUNTS, FRAUD_ACCOUNTS } from './read.ts';
 
-const t = (ctx: JobContext): Catalogue => catalogue(ctx.settings.string('language'));
 const targetOf = (item: AnsweredItem, kind: string) => item.targets.find((x) => x.startsWith(`${kind}:`))?.slice(kind.length + 1);
 
 /** The contract facts the finding key carries: `contract_notice:<path>:<end>:<notice days>:<auto renew>`. */
@@ -20,7 +19,7 @@ function contractAnswer(option: 'renew' | 'renegotiate' | 'let_end'): AnswerHand
   return async (item, ctx) => {
     const f = contractFacts(item.finding_key);
     const deadline = contractDeadline(f) ?? f.end;
-    return { resolution: t(ctx)['risk.contract.done']({ option, autoRenew: f.autoRenew, deadline }) };
+    return { resolution: catalogueFor(ctx)['risk.contract.done']({ option, autoRenew: f.autoRenew, deadline }) };
   };
 }
 
@@ -37,13 +36,13 @@ function closeMail(ctx: JobContext, item: AnsweredItem): void {
 }
 
 const said = <O extends string>(key: 'risk.duplicate.done' | 'risk.unusual.done' | 'risk.claim.done' | 'risk.cash.done', option: O): AnswerHandler =>
-  async (_item, ctx) => ({ resolution: t(ctx)[key]({ option }) });
+  async (_item, ctx) => ({ resolution: catalogueFor(ctx)[key]({ option }) });
 
 function overdueAnswer(option: 'remind' | 'wait' | 'pay' | 'dispute'): AnswerHandler {
   return async (item, ctx) => {
     const path = targetOf(item, 'note');
     const number = (path && ctx.index.get(path)?.frontmatter.number) ?? item.title;
-    return { resolution: t(ctx)['risk.overdue.done']({ option, number: String(number) }) };
+    return { resolution: catalogueFor(ctx)['risk.overdue.done']({ option, number: String(number) }) };
   };
 }
 
@@ -52,14 +51,14 @@ function bankAnswer(option: 'confirmed' | 'fraud'): AnswerHandler {
     const account = targetOf(item, 'account');
     if (account) remember(ctx, option === 'confirmed' ? CONFIRMED_ACCOUNTS : FRAUD_ACCOUNTS, account);
     if (option === 'fraud') closeMail(ctx, item);
-    return { resolution: t(ctx)['risk.bank.done']({ option, ...(account ? { account } : {}) }) };
+    return { resolution: catalogueFor(ctx)['risk.bank.done']({ option, ...(account ? { account } : {}) }) };
   };
 }
 
 function deadlineAnswer(option: 'handled' | 'working' | 'not_relevant'): AnswerHandler {
   return async (item, ctx) => {
     if (option !== 'working') closeMail(ctx, item);
-    return { resolution: t(ctx)['risk.deadline.done']({ option }) };
+    return { resolution: catalogueFor(ctx)['risk.deadline.done']({ option }) };
   };
 }
 

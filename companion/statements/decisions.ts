@@ -2,7 +2,7 @@
 // crash finds its effect done, finishes what is left and says what the answer did): rows are removed
 // by key, notes deleted if present, files moved if still in the archive. The ledger notes stay the
 // truth, changed in place so the owner's own edits of them stay; the cache follows them by hash.
-import { catalogue } from '../core/i18n/index.ts';
+import { catalogueFor } from '../core/i18n/index.ts';
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import {
@@ -15,7 +15,6 @@ import { recomputeCash } from './position.ts';
 import { LedgerStore } from './store.ts';
 
 const WITHDRAWN = 'withdrawn.txt';
-const say = (ctx: Pick<JobContext, 'settings'>) => catalogue(ctx.settings.string('language'));
 
 /** SHA-256 of files whose statement the owner withdrew: importing them again is refused. */
 export function withdrawnHashes(ctx: Pick<JobContext, 'state'>): Set<string> {
@@ -121,24 +120,24 @@ const dropNew: AnswerHandler = async (item, ctx) => {
       drop.map((r) => ({ removed: today, key: r.key, date: r.date, amount: r.amount, text: r.text.slice(0, 120), why }))));
     ours += drop.length;
   }
-  if (ours === 0) return { resolution: others ? say(ctx)['statements.done.already_removed']({ count: others }) : say(ctx)['statements.done.none_left']() };
+  if (ours === 0) return { resolution: others ? catalogueFor(ctx)['statements.done.already_removed']({ count: others }) : catalogueFor(ctx)['statements.done.none_left']() };
   // Also after a crash that removed the rows but not yet the cached totals and the cash position.
   refresh(ctx);
-  return { resolution: say(ctx)['statements.done.removed']({ count: ours, months: months.map(monthLink).join(', '), others }) };
+  return { resolution: catalogueFor(ctx)['statements.done.removed']({ count: ours, months: months.map(monthLink).join(', '), others }) };
 };
 
 const accept: AnswerHandler = async (item, ctx) => {
   const path = target(item.targets, 'statement');
   const account = target(item.targets, 'account');
-  if (!path || !ctx.vault.exists(path)) return { resolution: say(ctx)['statements.done.statement_gone']() };
+  if (!path || !ctx.vault.exists(path)) return { resolution: catalogueFor(ctx)['statements.done.statement_gone']() };
   const fm = ctx.vault.readNote(path).frontmatter;
   if (fm.balance_check !== 'accepted') ctx.vault.updateCompanionKeys(path, { balance_check: 'accepted' });
   const note = path.slice(path.lastIndexOf('/') + 1, -3);
   refresh(ctx, (store) => account && store.setStatementCheck(account, note, 'accepted'));
-  return { resolution: say(ctx)['statements.done.accepted']({ note: linkTo(note) }) };
+  return { resolution: catalogueFor(ctx)['statements.done.accepted']({ note: linkTo(note) }) };
 };
 
-const askBank: AnswerHandler = async (_item, ctx) => ({ resolution: say(ctx)['statements.done.ask_bank']() });
+const askBank: AnswerHandler = async (_item, ctx) => ({ resolution: catalogueFor(ctx)['statements.done.ask_bank']() });
 
 async function sha256(abs: string): Promise<string> {
   const h = createHash('sha256');
@@ -199,7 +198,7 @@ const withdraw: AnswerHandler = async (item, ctx) => {
   const path = target(item.targets, 'statement');
   const account = target(item.targets, 'account');
   const hash = target(item.targets, 'file');
-  if (!path || !account) return { resolution: say(ctx)['statements.done.no_statement']() };
+  if (!path || !account) return { resolution: catalogueFor(ctx)['statements.done.no_statement']() };
   const note = path.slice(path.lastIndexOf('/') + 1, -3);
   if (hash && !withdrawnHashes(ctx).has(hash)) ctx.state.appendLine(WITHDRAWN, hash);
   for (const e of ctx.index.byKind('account_ledger').filter((x) => x.frontmatter.account === account)) {
@@ -210,14 +209,14 @@ const withdraw: AnswerHandler = async (item, ctx) => {
   const file = hash ? await quarantineOnce(ctx, hash, `withdrawn on your answer to "${item.title}": its balances did not add up. Drop a corrected statement into the import folder.`) : undefined;
   refresh(ctx, (store) => store.forgetStatement(account, note));
   // Said the same way when a retry after a crash finds part of it done.
-  return { resolution: say(ctx)['statements.done.withdrawn']({ note: linkTo(note), ...(file ? { file } : {}) }) };
+  return { resolution: catalogueFor(ctx)['statements.done.withdrawn']({ note: linkTo(note), ...(file ? { file } : {}) }) };
 };
 
 const copyRows: AnswerHandler = async (item, ctx) => {
   const ledger = target(item.targets, 'ledger');
   const copy = target(item.targets, 'copy');
-  if (!ledger || !copy) return { resolution: say(ctx)['statements.done.no_ledger']() };
-  if (!ctx.vault.exists(copy)) return { resolution: say(ctx)['statements.done.copy_gone']() };
+  if (!ledger || !copy) return { resolution: catalogueFor(ctx)['statements.done.no_ledger']() };
+  if (!ctx.vault.exists(copy)) return { resolution: catalogueFor(ctx)['statements.done.copy_gone']() };
   const copyRowsList = parseLedgerRows(ctx.vault.readNote(copy).body, copy);
   let added = 0;
   if (ctx.vault.exists(ledger)) {
@@ -230,7 +229,7 @@ const copyRows: AnswerHandler = async (item, ctx) => {
   }
   ctx.vault.removeFile(copy);
   refresh(ctx);
-  return { resolution: say(ctx)['statements.done.copied']({ count: added, ledger: monthLink(ledger) }) };
+  return { resolution: catalogueFor(ctx)['statements.done.copied']({ count: added, ledger: monthLink(ledger) }) };
 };
 
 const keepEdited: AnswerHandler = async (item, ctx) => {
@@ -240,11 +239,11 @@ const keepEdited: AnswerHandler = async (item, ctx) => {
   if (ledger && ctx.vault.exists(ledger)) writeMonth(ctx, ledger, generatedOf(ctx, ledger));
   const deleted = copy ? ctx.vault.removeFile(copy) : false;
   refresh(ctx);
-  return { resolution: say(ctx)['statements.done.kept_edited']({ deleted }) };
+  return { resolution: catalogueFor(ctx)['statements.done.kept_edited']({ deleted }) };
 };
 
 export const STATEMENT_DECISIONS: readonly DecisionKind[] = [
-  { kind: 'possible_duplicate', options: { keep_all: async (_item, ctx) => ({ resolution: say(ctx)['statements.done.kept_all']() }), drop_new: dropNew } },
+  { kind: 'possible_duplicate', options: { keep_all: async (_item, ctx) => ({ resolution: catalogueFor(ctx)['statements.done.kept_all']() }), drop_new: dropNew } },
   { kind: 'balance_mismatch', options: { accept, ask_bank: askBank, withdraw } },
   { kind: 'ledger_conflict', options: { copy_rows: copyRows, keep_edited: keepEdited } },
 ];

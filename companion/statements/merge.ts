@@ -2,7 +2,7 @@
 // counterparty links and proposals, balance-mismatch and possible-duplicate questions, and the state cache.
 // Only the months a statement touches are read (their keys, from the cache) and written (new rows
 // spliced into the note's text), so the cost follows the statement, not the size of the ledger.
-import { catalogue } from '../core/i18n/index.ts';
+import { catalogueFor } from '../core/i18n/index.ts';
 import { formatMoney, moneyToNumber, type Money } from '../../contract/money.ts';
 import { linkTo, linkToNote } from '../../contract/properties.ts';
 import { escapeCell } from '../../contract/markdown-table.ts';
@@ -59,7 +59,7 @@ function window(dates: Iterable<string>): Set<string> {
 }
 
 async function mergeOne(ctx: JobContext, st: ParsedStatement, source: SourceInfo, state: LedgerStore, counts: MergeCounts, imported: string): Promise<void> {
-  const t = catalogue(ctx.settings.string('language'));
+  const t = catalogueFor(ctx);
   const { vault } = ctx;
   counts.statements++;
   counts.transactions += st.entries.length;

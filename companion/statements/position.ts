@@ -4,7 +4,7 @@ import type { JobContext } from '../core/job.ts';
 import { computeCash, type AccountSnapshot, type CashResult, type HistoryRow } from './cash.ts';
 import { ratesNotes, ratesOn, type Rates } from '../core/rates.ts';
 import type { AccountState } from './store.ts';
-import { catalogue } from '../core/i18n/index.ts';
+import { catalogueFor } from '../core/i18n/index.ts';
 
 export const STALE_DAYS = 3;
 const HISTORY_FILE = 'cash-history.json';
@@ -40,7 +40,7 @@ export function computeCashNote(ctx: JobContext, state: { accounts: ReadonlyMap<
   const rates = latestRates(ctx, base, today);
   return computeCash({
     asOf: ctx.clock.localDateTime(), today, timezone: ctx.settings.timezone(), base,
-    accounts: snapshots(state), history, staleDays: STALE_DAYS, ...(rates ? { rates } : {}), t: catalogue(ctx.settings.string('language')),
+    accounts: snapshots(state), history, staleDays: STALE_DAYS, ...(rates ? { rates } : {}), t: catalogueFor(ctx),
   });
 }
 

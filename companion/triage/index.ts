@@ -8,7 +8,7 @@ import { formatMoney, identifiersOf, moneyFromNumber, TRIAGE_KEYS, WROTE_KEY, ty
 import type { Job, JobContext, JobResult } from '../core/job.ts';
 import type { IndexEntry } from '../core/vault-index.ts';
 import type { Note, WriteOutcome } from '../core/vault.ts';
-import { catalogue } from '../core/i18n/index.ts';
+import { catalogueFor, type Catalogue } from '../core/i18n/index.ts';
 import { parseWrote, valueDigest } from '../core/frontmatter.ts';
 import { updateCompanionNotes } from '../core/note-batch.ts';
 import { categoriesFromSettings, type Categories } from '../models/categories.ts';
@@ -67,7 +67,7 @@ function ownerSet(fm: Record<string, unknown>, key: string): boolean {
 export async function triageAll(ctx: JobContext, opts: { limit?: number } = {}): Promise<{ counts: TriageCounts; problems: string[] }> {
   const { labels, descriptions, needs } = categoriesFromSettings(ctx.settings);
   const { rules, problems } = parseTriageRules(safeRules(ctx), labels);
-  const t = catalogue(ctx.settings.string('language'));
+  const t = catalogueFor(ctx);
   const profile = ctx.index.byKind('business_profile')[0]?.frontmatter;
   const own = new Set(identifiersOf({ tax_id: typeof profile?.tax_id === 'string' ? profile.tax_id : undefined, accounts: Array.isArray(profile?.own_accounts) ? (profile.own_accounts as string[]) : [] }));
   const ownAddresses = ctx.settings.string('mail_own_addresses').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
@@ -128,7 +128,7 @@ async function triageOne(
   e: IndexEntry,
   env: {
     rules: ReturnType<typeof parseTriageRules>['rules']; labels: string[]; descriptions: Record<string, string>; needs: Categories['needs'];
-    t: ReturnType<typeof catalogue>; own: ReadonlySet<string>; ownAddresses: string[]; budget: number; threshold: number;
+    t: Catalogue; own: ReadonlySet<string>; ownAddresses: string[]; budget: number; threshold: number;
     threads: Map<string, { date: string; category: string }>; pack: PackCache;
   },
 ): Promise<{ patch: Record<string, unknown>; read: Note; source: NonNullable<Frontmatter<'mail_message'>['triaged_by']> } | 'undecided'> {
