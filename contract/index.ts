@@ -27,7 +27,7 @@ export { invoiceRecord, counterpartyBalance, reconciliationAct, learnedRules };
 export { costReport, digest, importReport, lease, runLog };
 export { DIGEST_OWNER_HEADING } from './kinds/system.ts';
 export { SEVERITIES, OPTION_ID_RE, answeredOption, type Severity } from './kinds/decisions.ts';
-export { CONTRACT_PERIODS, IDENTIFIER_RE, contractDeadline, identifiersInText, identifiersOf, nameIdentifier, validIban } from './kinds/relations.ts';
+export { CONTRACT_PERIODS, IDENTIFIER_RE, accountKey, contractDeadline, identifiersInText, identifiersOf, nameIdentifier, validIban } from './kinds/relations.ts';
 export { RULES_TYPES } from './kinds/business.ts';
 export { MAIL_STATUSES, PRIORITIES, TRIAGED_BY, TRIAGE_KEYS } from './kinds/messages.ts';
 export { INVOICE_RECORD_STATUSES, INVOICE_SOURCES, STATEMENT_FORMATS } from './kinds/finance.ts';

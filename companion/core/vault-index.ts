@@ -3,7 +3,7 @@
 // promises), then kept current from the vault's own writes and from file events of the folders that change.
 import { closeSync, openSync, readSync, readdirSync } from 'node:fs';
 import {
-  CONFLICT_KEY, KIND_KEY, kindSpec, linkTarget, normaliseCompanyName, validateFrontmatter, type FieldError, type KindName, type KindSpec,
+  CONFLICT_KEY, KIND_KEY, accountKey, kindSpec, linkTarget, normaliseCompanyName, validateFrontmatter, type FieldError, type KindName, type KindSpec,
 } from '../../contract/index.ts';
 import type { Vault } from './vault.ts';
 import { TEMP_PREFIX } from './atomic.ts';
@@ -120,7 +120,6 @@ function oversizedHead(view: Buffer): Head {
 }
 
 const norm = (s: string) => s.trim().toLowerCase();
-const normAccount = (s: string) => s.replace(/[\s.-]/g, '').toUpperCase();
 
 /** `mail.acme.example`, then `acme.example`: a sender at a subdomain belongs to the domain's owner. */
 export function domainAndParents(domain: string): string[] {
@@ -481,7 +480,7 @@ export class VaultIndex {
     const maps = (this.cpMaps ??= this.buildCounterpartyMaps());
     const tries: [string, string[]][] = [
       ['tax_id', q.taxId?.trim() ? [q.taxId.trim()] : []],
-      ['account', q.account ? [normAccount(q.account)] : []],
+      ['account', q.account ? [accountKey(q.account)] : []],
       ['email', q.email ? [norm(q.email)] : []],
       ['domain', q.domain ? domainAndParents(q.domain) : []],
       ['name', q.name ? [norm(q.name), normaliseCompanyName(q.name)] : []],
@@ -511,7 +510,7 @@ export class VaultIndex {
     for (const e of this.byKind('counterparty').sort((a, b) => a.path.localeCompare(b.path))) {
       const fm = e.frontmatter;
       put('tax_id', fm.tax_id, e, (s) => s.trim());
-      for (const a of (fm.accounts as string[] | undefined) ?? []) put('account', a, e, normAccount);
+      for (const a of (fm.accounts as string[] | undefined) ?? []) put('account', a, e, accountKey);
       for (const a of (fm.emails as string[] | undefined) ?? []) put('email', a, e);
       for (const d of (fm.domains as string[] | undefined) ?? []) put('domain', d, e);
       names(fm.name, e);

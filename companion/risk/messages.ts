@@ -1,11 +1,10 @@
 // What mail and chats say that could hurt: a claim (a penalty, termination, court), bank details that
 // changed (a classic fraud before a payment), and a deadline an authority or a counterparty sets. Only
 // messages of the last MESSAGE_DAYS, from others, never mailing lists.
-import { addDays, contractDeadline, daysBetween, linkTarget, linkToNote } from '../../contract/index.ts';
+import { accountKey, addDays, contractDeadline, daysBetween, linkTarget, linkToNote } from '../../contract/index.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
 import { oneLine } from '../core/i18n/format.ts';
 import { note } from './obligations.ts';
-import { normAccount } from './payments.ts';
 import { MESSAGE_DAYS, type CounterpartyFact, type Finding, type MessageFact, type RiskInput } from './types.ts';
 
 // Word classes are \p{L}: \w and \b know no Cyrillic.
@@ -121,8 +120,8 @@ export function bankDetailMails(input: RiskInput, t: Catalogue, examined: Set<st
     if (m.kind !== 'mail_message') continue;
     examined.add(note(m.path));
     const cp = m.counterparty ? cps.get(m.counterparty) : undefined;
-    const account = m.bankAccount ? normAccount(m.bankAccount) : undefined;
-    const known = cp?.accounts.map(normAccount) ?? [];
+    const account = m.bankAccount ? accountKey(m.bankAccount) : undefined;
+    const known = cp?.accounts.map(accountKey) ?? [];
     const newAccount = account !== undefined && cp !== undefined && known.length > 0 && !known.includes(account);
     if (!m.bankChange && !newAccount) continue;
     if (account && (known.includes(account) || (input.confirmedAccounts.has(account) && !input.fraudAccounts.has(account)))) continue;

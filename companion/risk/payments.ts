@@ -1,7 +1,7 @@
 // Outgoing payments that could be money lost: paid twice, a first large payment to a stranger, a payment
 // far outside what a payee is usually paid, money sent to an account the counterparty's note does not
 // list. Only payments booked in the last PAYMENT_DAYS are raised; the whole ledger is their history.
-import { addDays, daysBetween, formatMoney, linkTarget, linkToNote } from '../../contract/index.ts';
+import { accountKey, addDays, daysBetween, formatMoney, linkTarget, linkToNote } from '../../contract/index.ts';
 import type { BankRow } from '../core/bank.ts';
 import type { Catalogue } from '../core/i18n/index.ts';
 import { MIN_HISTORY_DAYS, PAYMENT_DAYS, type CounterpartyFact, type Finding, type RiskConfig, type RiskInput } from './types.ts';
@@ -13,7 +13,7 @@ const digits = (s: string) => s.replace(/\D/g, '');
 export function payeeKey(r: Pick<BankRow, 'counterparty' | 'counterpartyTaxId' | 'counterpartyAccount' | 'counterpartyName'>): string {
   if (r.counterparty) return `cp:${r.counterparty}`;
   if (r.counterpartyTaxId) return `tax:${digits(r.counterpartyTaxId)}`;
-  if (r.counterpartyAccount) return `acc:${r.counterpartyAccount.replace(/\s/g, '').toUpperCase()}`;
+  if (r.counterpartyAccount) return `acc:${accountKey(r.counterpartyAccount)}`;
   return `name:${(r.counterpartyName ?? '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()}`;
 }
 
@@ -174,7 +174,6 @@ function unusual(r: BankRow, t: Catalogue, title: string, why: string): Finding 
   };
 }
 
-export const normAccount = (a: string) => a.replace(/\s/g, '').toUpperCase();
 
 /** An outgoing payment to an account the counterparty's note does not list (the note lists some). */
 export function paymentsToUnknownAccounts(input: RiskInput, t: Catalogue, examined: Set<string>): Finding[] {
@@ -186,8 +185,8 @@ export function paymentsToUnknownAccounts(input: RiskInput, t: Catalogue, examin
     examined.add(rowTarget(r));
     const cp = byLink.get(r.counterparty);
     if (!cp || cp.accounts.length === 0) continue;
-    const acc = normAccount(r.counterpartyAccount);
-    if (cp.accounts.some((a) => normAccount(a) === acc) || (input.confirmedAccounts.has(acc) && !input.fraudAccounts.has(acc))) continue;
+    const acc = accountKey(r.counterpartyAccount);
+    if (cp.accounts.some((a) => accountKey(a) === acc) || (input.confirmedAccounts.has(acc) && !input.fraudAccounts.has(acc))) continue;
     out.push({
       finding_key: `bank_details_changed:row:${r.ledger}#${r.key}:${acc}`,
       kind: 'bank_details_changed',

@@ -135,13 +135,16 @@ export function identifiersInText(text: string, exclude: ReadonlySet<string> = n
   return [...(foreignTax.length === 1 ? foreignTax : []), ...(foreignAccounts.length <= 2 ? foreignAccounts : [])];
 }
 
+/** An account number or IBAN as it is compared: without spaces, dots and dashes, in capitals. */
+export const accountKey = (a: string): string => a.replace(/[\s.-]/g, '').toUpperCase();
+
 /** Every identifier of a counterparty (or a proposal of one), normalised, so two passes that saw one firm agree. */
 export function identifiersOf(x: { emails?: readonly string[]; domains?: readonly string[]; tax_id?: string | undefined; accounts?: readonly string[]; telegram?: readonly string[] }): string[] {
   const out = new Set<string>();
   for (const e of x.emails ?? []) if (e.includes('@')) out.add(`email:${e.trim().toLowerCase()}`);
   for (const d of x.domains ?? []) if (d.trim()) out.add(`domain:${d.trim().toLowerCase().replace(/\.$/, '')}`);
   if (x.tax_id?.trim()) out.add(`tax:${x.tax_id.replace(/\s/g, '')}`);
-  for (const a of x.accounts ?? []) if (a.trim()) out.add(`account:${a.replace(/[\s.-]/g, '').toUpperCase()}`);
+  for (const a of x.accounts ?? []) if (a.trim()) out.add(`account:${accountKey(a)}`);
   for (const t of x.telegram ?? []) if (t.trim()) out.add(`telegram:@${t.trim().replace(/^@/, '').toLowerCase()}`);
   return [...out];
 }
