@@ -3,6 +3,7 @@ import type { Job, JobContext, JobResult } from '../core/job.ts';
 import { AccountError, parseAccounts, type MailAccount } from './accounts.ts';
 import { emlImporter, mboxImporter } from './importers.ts';
 import { mailEnv, relinkMail } from './pipeline.ts';
+import { ownAddresses } from './own.ts';
 
 /** IMAP (imapflow, mailparser: a quarter second and 20 MB) is loaded when an account is synced, not by every command. */
 const imap = () => import('./sync.ts');
@@ -13,14 +14,6 @@ function accounts(ctx: JobContext): MailAccount[] {
   return parseAccounts(ctx.settings.rules('mail_accounts'), ctx.settings.string('mail_mailboxes'));
 }
 
-/** The owner's addresses of the configured accounts (none when the accounts note is wrong: that is reported elsewhere). */
-function ownAddresses(ctx: JobContext): string[] {
-  try {
-    return accounts(ctx).map((a) => a.address);
-  } catch {
-    return [];
-  }
-}
 
 /** The live loop: every account served until the signal aborts. */
 export async function serveMail(ctx: JobContext): Promise<JobResult> {
