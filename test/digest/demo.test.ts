@@ -4,6 +4,7 @@
 // demo in English is one flag away.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { offlineEnv } from '../runtime/helpers.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +57,8 @@ test('the demo digest in Russian: five sections, exact figures, the owner\'s sec
 
   // The owner writes under their heading; made again the same day, it stays and the rest is brought up to date.
   writeFileSync(path, `${note.trimEnd()}\nПозвонить Игорю до обеда.\n`);
-  const env = { ...process.env, AIOS_CLOUD_ENABLED: 'false', OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_SECRETS_FILE: join(stateDir, 'secrets.json'), AIOS_TIMEZONE: 'Europe/Moscow' };
+  // The demo business's own language: none set.
+  const env = { ...offlineEnv({ vault, state: stateDir }), AIOS_TIMEZONE: 'Europe/Moscow', AIOS_LANGUAGE: '' };
   const rt = new Runtime({ vaultRoot: vault, stateDir, now: new Date(DEMO_NOW.getTime() + 3600_000), models: MODELS, env, logToFile: false });
   const r = await runJobs(rt, JOBS.filter((j) => j.name === 'digest'), { sweepImports: false });
   assert.equal(r[0]!.status, 'ok', r[0]!.summary);

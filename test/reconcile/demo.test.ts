@@ -5,6 +5,7 @@
 // does not come back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { offlineEnv } from '../runtime/helpers.ts';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -44,7 +45,7 @@ test('the demo reconciled: true states, the act difference once, idempotent, ans
   const stateDir = join(base, 'state');
   const s = await buildDemo(vault, stateDir, 'en');
   assert.ok(s.records.every((r) => r.status !== 'failed'), JSON.stringify(s.records));
-  const env = { ...process.env, AIOS_CLOUD_ENABLED: 'false', OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_SECRETS_FILE: join(stateDir, 'secrets.json'), AIOS_TIMEZONE: 'Europe/Moscow', AIOS_LANGUAGE: 'en' };
+  const env = { ...offlineEnv({ vault, state: stateDir }), AIOS_TIMEZONE: 'Europe/Moscow' };
   const runtime = () => new Runtime({ vaultRoot: vault, stateDir, now: DEMO_NOW, models: MODELS, env, logToFile: false });
   let rt = runtime();
 

@@ -5,6 +5,7 @@
 // mail of its thread; an item whose facts went away is closed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { offlineEnv } from '../runtime/helpers.ts';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +37,7 @@ test('the demo: exactly the planted risks, once, with working evidence; answers 
   const stateDir = join(base, 'state');
   const s = await buildDemo(vault, stateDir, 'en');
   assert.ok(s.records.every((r) => r.status !== 'failed'), JSON.stringify(s.records));
-  const env = { ...process.env, AIOS_CLOUD_ENABLED: 'false', OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_SECRETS_FILE: join(stateDir, 'secrets.json'), AIOS_TIMEZONE: 'Europe/Moscow', AIOS_LANGUAGE: 'en' };
+  const env = { ...offlineEnv({ vault, state: stateDir }), AIOS_TIMEZONE: 'Europe/Moscow' };
   const runtime = (now = DEMO_NOW) => new Runtime({ vaultRoot: vault, stateDir, now, models: MODELS, env, logToFile: false });
   const jobs = (...names: string[]) => JOBS.filter((j) => names.includes(j.name));
   let rt = runtime();

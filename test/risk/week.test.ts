@@ -5,6 +5,7 @@
 // whole week again raises nothing new.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { offlineEnv } from '../runtime/helpers.ts';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,10 +58,8 @@ for (const seed of [1, 2, 3]) {
     for (const f of ['Counterparties', 'Contracts', 'Invoices', 'Decisions', 'Business']) rmSync(join(vault, f), { recursive: true, force: true });
     cpSync(join(seedDir, 'base'), vault, { recursive: true });
     mkdirSync(join(vault, 'Import'), { recursive: true });
-    const env = {
-      ...process.env, ...week.env, AIOS_CLOUD_ENABLED: 'false', OLLAMA_HOST: 'http://127.0.0.1:9', AIOS_OLLAMA_HOST: 'http://127.0.0.1:9',
-      AIOS_SECRETS_FILE: join(stateDir, 'secrets.json'), AIOS_TIMEZONE: week.timezone, AIOS_BASE_CURRENCY: week.base_currency,
-    };
+    // The week's business writes in its own language (none set).
+    const env = { ...offlineEnv({ vault, state: stateDir }), ...week.env, AIOS_LANGUAGE: '', AIOS_TIMEZONE: week.timezone, AIOS_BASE_CURRENCY: week.base_currency };
     const days = [week.day0, ...week.days];
     const seen = new Map<string, { day: number; entry: IndexEntry }>();
     const perDay: number[] = [];
