@@ -61,7 +61,7 @@ export class Queue {
     private readonly state: StateDir,
     private readonly clock: () => Clock,
     /** The owner's language now (the settings may change while the service runs). */
-    private readonly language: () => string = () => 'en',
+    private readonly language: () => string,
   ) {}
 
   private raised(file: string, key: string): boolean {
