@@ -78,6 +78,9 @@ test('invoices: past due beyond the grace and unpaid, either way; keys do not ch
   const keyToday = findRisks(i, CFG, new Set(), 'en').findings[0]!.finding_key;
   const keyTomorrow = findRisks({ ...i, today: addDays(TODAY, 1) }, CFG, new Set(), 'en').findings[0]!.finding_key;
   assert.equal(keyToday, keyTomorrow);
+  // A changed fact (part of it paid) is a new finding: asked again.
+  const partPaid = { ...i, invoices: [{ ...i.invoices[0]!, outstanding: moneyFromNumber(400), status: 'partly_paid' }] };
+  assert.notEqual(findRisks(partPaid, CFG, new Set(), 'en').findings[0]!.finding_key, keyToday);
 });
 
 test('payments: a duplicate, a first large payment to a stranger, one far outside a payee\'s history, an unknown account', () => {

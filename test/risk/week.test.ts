@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { offlineEnv } from '../runtime/helpers.ts';
+import { rankQueue, type Frontmatter } from '../../contract/index.ts';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,6 +120,10 @@ for (const seed of [1, 2, 3]) {
       assert.ok(fm.resolution && after.index.resolveLink(String(fm.record)), `${e.path} (${String(fm.kind)}): acted on, with its record`);
     }
     assert.equal(after.index.get(deferred!.path)!.frontmatter.status, 'deferred');
+    // Out of the queue until its deferral ends, back in it from that day.
+    const queued = (today: string) => rankQueue(after.index.byKind('decision_item'), (e) => e.frontmatter as unknown as Frontmatter<'decision_item'>, today).map((e) => e.path);
+    assert.ok(!queued(lastDay).includes(deferred!.path));
+    assert.ok(queued('2099-01-01').includes(deferred!.path));
     assert.equal(after.index.byKind('decision_item').length, items.length);
   });
 }
