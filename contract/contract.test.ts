@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { KINDS, SETTINGS, settingsProblems, validateFrontmatter, notePath, parseMoney, formatMoney, multiplyMoney, roundMoney, moneyFromNumber, parseTables, renderTable, tableRecords, safeFileName, linkTo, linkTarget } from './index.ts';
+import * as z from 'zod/mini';
+import { KINDS, SETTINGS, SETTING_GROUPS, parseSetting, settingsProblems, validateFrontmatter, notePath, parseMoney, formatMoney, multiplyMoney, roundMoney, moneyFromNumber, parseTables, renderTable, tableRecords, safeFileName, linkTo, linkTarget } from './index.ts';
 import { renderContractNote, renderSettingsReference } from '../companion/core/contract-doc.ts';
 import { makeTestContext } from '../test/support/context.ts';
 
@@ -12,8 +13,51 @@ test('every kind names a folder setting that exists, and kinds are unique', () =
     assert.equal(SETTINGS[k.folderSetting as keyof typeof SETTINGS].default, k.defaultFolder, `${k.kind}: default folder disagrees with its setting`);
     assert.ok(!names.has(k.kind), `duplicate kind ${k.kind}`);
     names.add(k.kind);
-    if (k.owner === 'owner') assert.deepEqual(k.otherSideMay, [], `${k.kind}: the companion must not change owner notes`);
+    // The companion answers a request in its own keys; it changes no other owner note.
+    if (k.owner === 'owner' && k.kind !== 'request') assert.deepEqual(k.otherSideMay, [], `${k.kind}: the companion must not change owner notes`);
   }
+});
+
+test('a request is named by when and what was asked, and answers only in its own keys', () => {
+  const fm = { action: 'reconcile', requested_at: '2026-11-26T06:05:00', counterparty: '[[Acme]]', period: '2026-Q4', status: 'open' } as const;
+  assert.equal(notePath('request', fm), 'AIOS/Requests/2026-11-26 06-05-00 reconcile.md');
+  const r = validateFrontmatter({ aios_kind: 'request', action: 'import', requested_at: '2026-11-26T06:05:00', file: 'Import/x.xml' });
+  assert.ok(r.ok && r.data.status === 'open');
+  assert.equal(validateFrontmatter({ aios_kind: 'request', action: 'pay', requested_at: '2026-11-26T06:05:00' }).ok, false);
+  assert.equal(validateFrontmatter({ aios_kind: 'request', action: 'digest', requested_at: '2026-11-26T06:05:00', status: 'later' }).ok, false);
+});
+
+test('every setting carries its control and group, and the control agrees with its schema', () => {
+  for (const [key, spec] of Object.entries(SETTINGS) as [keyof typeof SETTINGS, (typeof SETTINGS)[keyof typeof SETTINGS]][]) {
+    assert.ok((SETTING_GROUPS as readonly string[]).includes(spec.group), `${key}: group ${spec.group}`);
+    if (spec.control === 'choice') {
+      const accepted = (z.toJSONSchema(spec.schema) as { enum?: string[] }).enum;
+      assert.deepEqual(spec.choices, accepted, `${key}: choices disagree with the schema`);
+      for (const c of spec.choices ?? []) assert.equal(parseSetting(key, c), c);
+      assert.throws(() => parseSetting(key, 'not-a-choice'), new RegExp(`setting ${key}`));
+      assert.ok(spec.choices?.includes(spec.default as string), `${key}: the default is not a choice`);
+    } else assert.equal(spec.choices, undefined, `${key}: choices on a ${spec.control}`);
+    if (spec.control === 'number') {
+      assert.equal(typeof spec.min, 'number', `${key}: no min`);
+      assert.equal(parseSetting(key, spec.min), spec.min);
+      assert.equal(parseSetting(key, String(spec.min)), spec.min, `${key}: a number setting takes its text`);
+      assert.throws(() => parseSetting(key, spec.min! - 0.5), new RegExp(`setting ${key}`), `${key} took a value below its min`);
+      assert.ok((spec.default as number) >= spec.min!, `${key}: the default is below min`);
+    } else assert.equal(spec.min, undefined, `${key}: min on a ${spec.control}`);
+    if (spec.control === 'toggle') {
+      assert.equal(parseSetting(key, 'true'), true);
+      assert.equal(parseSetting(key, 'false'), false);
+      assert.equal(parseSetting(key, false), false);
+    }
+    if (spec.control === 'folder') assert.equal(spec.group, 'folders', key);
+    if (spec.control === 'schedule') assert.equal(spec.group, 'schedules', key);
+  }
+  const of = (key: keyof typeof SETTINGS) => SETTINGS[key];
+  assert.equal(of('timezone').control, 'timezone');
+  assert.equal(of('base_currency').control, 'currency');
+  assert.equal(of('cloud_enabled').group, 'models');
+  assert.equal(of('request_expiry_minutes').group, 'requests');
+  assert.equal(of('folder_requests').default, 'AIOS/Requests');
 });
 
 test('every template note validates against the contract, and the index finds one of each seeded kind', (t) => {

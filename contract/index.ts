@@ -1,13 +1,13 @@
 // The vault contract: every note kind, where it lives, how it is named, what its frontmatter holds
 // and who may change what. Imported by the plugin and the companion alike; no Node, no Obsidian here.
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { KindSpec } from './kind.ts';
 import { businessProfile, process, rules, settingsNote } from './kinds/business.ts';
 import { contract, counterparty, invoice, proposal } from './kinds/relations.ts';
 import { decisionItem, decisionRecord } from './kinds/decisions.ts';
 import { chatLog, mailMessage } from './kinds/messages.ts';
 import { accountLedger, bankStatement, cashPosition, counterpartyBalance, exchangeRates, invoiceRecord, learnedRules, reconciliationAct, reconciliationReport } from './kinds/finance.ts';
-import { costReport, digest, importReport, lease, runLog } from './kinds/system.ts';
+import { costReport, digest, importReport, lease, request, runLog } from './kinds/system.ts';
 import { SETTINGS, type SettingKey } from './settings.ts';
 import { joinVaultPath } from './names.ts';
 
@@ -24,8 +24,8 @@ export * from './dates.ts';
 export { businessProfile, process, rules, settingsNote, contract, counterparty, invoice, proposal, decisionItem, decisionRecord };
 export { chatLog, mailMessage, accountLedger, bankStatement, cashPosition, exchangeRates, reconciliationReport };
 export { invoiceRecord, counterpartyBalance, reconciliationAct, learnedRules };
-export { costReport, digest, importReport, lease, runLog };
-export { DIGEST_OWNER_HEADING } from './kinds/system.ts';
+export { costReport, digest, importReport, lease, request, runLog };
+export { DIGEST_OWNER_HEADING, REQUEST_ACTIONS, REQUEST_STATUSES } from './kinds/system.ts';
 export { SEVERITIES, OPTION_ID_RE, answeredOption, type Severity } from './kinds/decisions.ts';
 export { CONTRACT_PERIODS, IDENTIFIER_RE, accountKey, contractDeadline, identifiersInText, identifiersOf, nameIdentifier, validIban } from './kinds/relations.ts';
 export { RULES_TYPES } from './kinds/business.ts';
@@ -39,7 +39,7 @@ export const KINDS = [
   decisionItem, decisionRecord,
   mailMessage, chatLog,
   bankStatement, accountLedger, cashPosition, exchangeRates, invoiceRecord, reconciliationReport, reconciliationAct, counterpartyBalance, learnedRules,
-  importReport, runLog, costReport, digest, lease,
+  importReport, runLog, costReport, digest, lease, request,
 ] as const satisfies readonly KindSpec[];
 
 export type AnyKind = (typeof KINDS)[number];
@@ -103,7 +103,7 @@ export function validateFrontmatter(data: Record<string, unknown>): Validation<R
     errors.push({ field: 'tags', message: 'expected a list of tags' });
   }
   // Kind schemas are not strict: the common keys and the owner's own extra properties pass through unchecked.
-  const r = (spec.schema as z.ZodType).safeParse(data);
+  const r = (spec.schema as z.ZodMiniType).safeParse(data);
   if (!r.success) {
     for (const issue of r.error.issues) errors.push({ field: issue.path.map(String).join('.') || '(frontmatter)', message: issue.message });
   }
@@ -119,7 +119,7 @@ export function settingsProblems(data: Record<string, unknown>): FieldError[] {
   const errors: FieldError[] = [];
   for (const [key, value] of Object.entries(data)) {
     if ((COMMON_KEYS as readonly string[]).includes(key)) continue;
-    const spec = (SETTINGS as Record<string, { schema: z.ZodType } | undefined>)[key];
+    const spec = (SETTINGS as Record<string, { schema: z.ZodMiniType } | undefined>)[key];
     if (!spec) {
       errors.push({ field: key, message: 'unknown setting' });
       continue;

@@ -1,9 +1,9 @@
 // The shape of a note-kind definition. Every note the product reads or writes is one of these.
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 export type Owner = 'owner' | 'companion';
 
-export interface KindSpec<S extends z.ZodObject = z.ZodObject> {
+export interface KindSpec<S extends z.ZodMiniObject = z.ZodMiniObject> {
   /** Value of the `aios_kind` property. */
   readonly kind: string;
   /** Human name, sentence case. */
@@ -17,7 +17,8 @@ export interface KindSpec<S extends z.ZodObject = z.ZodObject> {
   /**
    * Properties the other side may change. On a companion-written note these are the owner's keys
    * (status, answer, corrections), edited through the plugin and kept when the companion regenerates
-   * the note. Owner-written notes list none: the companion does not change them.
+   * the note. On an owner-written note these are the keys the companion may answer in (only the request
+   * kind has any: its status, when and what); otherwise none, and the companion does not change it.
    */
   readonly otherSideMay: readonly string[];
   /** Frontmatter schema, without the common keys (`aios_kind`, `tags`, `aios_hash`). */
@@ -38,6 +39,6 @@ export interface KindSpec<S extends z.ZodObject = z.ZodObject> {
   fileName(fm: z.infer<S>): string;
 }
 
-export function defineKind<const N extends string, S extends z.ZodObject>(spec: KindSpec<S> & { readonly kind: N }): KindSpec<S> & { readonly kind: N } {
+export function defineKind<const N extends string, S extends z.ZodMiniObject>(spec: KindSpec<S> & { readonly kind: N }): KindSpec<S> & { readonly kind: N } {
   return spec;
 }

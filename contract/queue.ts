@@ -1,6 +1,6 @@
 // The decision queue's order, one for everyone who shows it (the plugin's views, the digest, `aios
 // status`): due items only, most severe first, then the nearest deadline, then the oldest.
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { decisionItem } from './kinds/decisions.ts';
 
 export const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;

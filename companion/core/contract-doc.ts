@@ -1,9 +1,9 @@
 // Renders the "How this vault works" note from the contract itself, so the human documentation can
 // never drift from the schemas (a test compares it with the copy in vault-template/).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { KINDS, SETTINGS, envNamesFor, renderTable, type SettingKey, type SettingSpec } from '../../contract/index.ts';
 
-function describeType(schema: z.ZodType): string {
+function describeType(schema: z.core.$ZodType): string {
   const json = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as { properties?: Record<string, { type?: string | string[]; enum?: unknown[]; items?: { type?: string }; pattern?: string }> };
   return Object.entries(json.properties ?? {})
     .map(([k, p]) => {
@@ -58,7 +58,9 @@ export function renderContractNote(): string {
     k.description,
     `\`${k.defaultFolder}/\``,
     k.owner === 'owner' ? 'you' : 'companion',
-    k.owner === 'owner' ? 'everything' : k.otherSideMay.length ? k.otherSideMay.map((x) => `\`${x}\``).join(', ') : 'nothing',
+    k.owner === 'owner'
+      ? k.otherSideMay.length ? `everything; the companion answers in ${k.otherSideMay.map((x) => `\`${x}\``).join(', ')}` : 'everything'
+      : k.otherSideMay.length ? k.otherSideMay.map((x) => `\`${x}\``).join(', ') : 'nothing',
   ])));
   lines.push('## Properties of each kind', '');
   for (const k of KINDS) lines.push(`- **${k.title}** (\`${k.kind}\`): ${describeType(k.schema) || 'any settings key (see the settings table)'}`);

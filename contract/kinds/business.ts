@@ -1,5 +1,5 @@
 // The owner's own notes about the business: profile, settings, rules tables, processes.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineKind } from '../kind.ts';
 import { currency, date, nonEmpty } from '../properties.ts';
 import { safeFileName } from '../names.ts';
@@ -14,14 +14,14 @@ export const businessProfile = defineKind({
   otherSideMay: [],
   schema: z.object({
     name: nonEmpty,
-    legal_name: z.string().optional(),
-    tax_id: z.string().optional(),
-    country: z.string().optional(),
+    legal_name: z.optional(z.string()),
+    tax_id: z.optional(z.string()),
+    country: z.optional(z.string()),
     base_currency: currency,
-    owner_name: z.string().optional(),
+    owner_name: z.optional(z.string()),
     /** Account numbers or IBANs of the business's own accounts: transfers between them are not income or spending. */
-    own_accounts: z.array(z.string()).default([]),
-    fiscal_year_start: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD').optional(),
+    own_accounts: z._default(z.array(z.string()), []),
+    fiscal_year_start: z.optional(z.string().check(z.regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD'))),
   }),
   fileName: () => 'Business profile',
 });
@@ -52,7 +52,7 @@ export const rules = defineKind({
   otherSideMay: [],
   schema: z.object({
     rules_type: z.enum(RULES_TYPES),
-    description: z.string().optional(),
+    description: z.optional(z.string()),
   }),
   fileName: (fm) => safeFileName(fm.rules_type.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())),
 });
@@ -67,12 +67,12 @@ export const process = defineKind({
   otherSideMay: [],
   schema: z.object({
     name: nonEmpty,
-    status: z.enum(['active', 'paused', 'draft']).default('active'),
+    status: z._default(z.enum(['active', 'paused', 'draft']), 'active'),
     /** A cron expression in the owner's time zone, or an event such as `statement_imported`. */
-    trigger: z.string().optional(),
-    module: z.string().optional(),
-    responsible: z.string().optional(),
-    last_reviewed: date.optional(),
+    trigger: z.optional(z.string()),
+    module: z.optional(z.string()),
+    responsible: z.optional(z.string()),
+    last_reviewed: z.optional(date),
   }),
   fileName: (fm) => safeFileName(fm.name),
 });

@@ -1,5 +1,5 @@
 // What needs the owner: the decision queue, and the record of what was decided.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineKind } from '../kind.ts';
 import { date, datetime, nonEmpty, wikilink } from '../properties.ts';
 import { safeFileName, shortHash } from '../names.ts';
@@ -26,47 +26,49 @@ export const decisionItem = defineKind({
        */
       finding_key: nonEmpty,
       /** What sort of question: `balance_mismatch`, `possible_duplicate`, `budget_exhausted`, `contract_notice`, ... */
-      kind: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a snake_case kind'),
+      kind: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'expected a snake_case kind')),
       title: nonEmpty,
-      severity: z.enum(SEVERITIES).default('medium'),
+      severity: z._default(z.enum(SEVERITIES), 'medium'),
       created: datetime,
-      deadline: date.optional(),
+      deadline: z.optional(date),
       why: nonEmpty,
-      evidence: z.array(wikilink).default([]),
+      evidence: z._default(z.array(wikilink), []),
       /** The options as the owner reads them. */
-      options: z.array(z.string()).min(1, 'at least one option'),
+      options: z.array(z.string()).check(z.minLength(1, 'at least one option')),
       /** Their stable ids, in the same order: `answer` holds one of these (the text is accepted too). */
-      option_ids: z.array(z.string().regex(OPTION_ID_RE, 'expected a snake_case option id')).default([]),
+      option_ids: z._default(z.array(z.string().check(z.regex(OPTION_ID_RE, 'expected a snake_case option id'))), []),
       /** What the answer acts on, in the raising module's words (`row:<ledger>#<key>`, `note:<path>`). */
-      targets: z.array(z.string()).default([]),
-      module: z.string().optional(),
-      counterparty: wikilink.optional(),
-      contract: wikilink.optional(),
+      targets: z._default(z.array(z.string()), []),
+      module: z.optional(z.string()),
+      counterparty: z.optional(wikilink),
+      contract: z.optional(wikilink),
       /** `resolved`: the companion closed it because its facts went away (see `resolution`). */
-      status: z.enum(['open', 'decided', 'deferred', 'resolved']).default('open'),
-      deferred_until: date.optional(),
-      answer: z.string().optional(),
-      comment: z.string().optional(),
-      decided_at: datetime.optional(),
+      status: z._default(z.enum(['open', 'decided', 'deferred', 'resolved']), 'open'),
+      deferred_until: z.optional(date),
+      answer: z.optional(z.string()),
+      comment: z.optional(z.string()),
+      decided_at: z.optional(datetime),
       /** When the companion acted on the answer (or closed the item); set once, never acted on again. */
-      resolved_at: datetime.optional(),
+      resolved_at: z.optional(datetime),
       /** What the companion did, or why not. */
-      resolution: z.string().optional(),
+      resolution: z.optional(z.string()),
       /** The decision record made from the answer. */
-      record: wikilink.optional(),
+      record: z.optional(wikilink),
     })
-    .refine((v) => v.status !== 'deferred' || v.deferred_until !== undefined, {
-      message: 'a deferred item needs deferred_until',
-      path: ['deferred_until'],
-    })
-    .refine((v) => v.status !== 'decided' || (v.answer ?? '') !== '', {
-      message: 'a decided item needs an answer',
-      path: ['answer'],
-    })
-    .refine((v) => v.option_ids.length === 0 || v.option_ids.length === v.options.length, {
-      message: 'option_ids and options must be lists of the same length',
-      path: ['option_ids'],
-    }),
+    .check(
+      z.refine((v) => v.status !== 'deferred' || v.deferred_until !== undefined, {
+        message: 'a deferred item needs deferred_until',
+        path: ['deferred_until'],
+      }),
+      z.refine((v) => v.status !== 'decided' || (v.answer ?? '') !== '', {
+        message: 'a decided item needs an answer',
+        path: ['answer'],
+      }),
+      z.refine((v) => v.option_ids.length === 0 || v.option_ids.length === v.options.length, {
+        message: 'option_ids and options must be lists of the same length',
+        path: ['option_ids'],
+      }),
+    ),
   fileName: (fm) => safeFileName(`${fm.created.slice(0, 10)} ${fm.title}`, 70) + ' ' + shortHash(fm.finding_key, 6),
 });
 
@@ -94,16 +96,16 @@ export const decisionRecord = defineKind({
   schema: z.object({
     title: nonEmpty,
     date,
-    status: z.enum(['decided', 'superseded', 'revisit']).default('decided'),
-    decided_by: z.string().optional(),
-    related: z.array(wikilink).default([]),
-    queue_item: wikilink.optional(),
+    status: z._default(z.enum(['decided', 'superseded', 'revisit']), 'decided'),
+    decided_by: z.optional(z.string()),
+    related: z._default(z.array(wikilink), []),
+    queue_item: z.optional(wikilink),
     /** The finding the item was about, its kind and the option chosen: what later passes remember. */
-    finding_key: z.string().optional(),
-    decision_kind: z.string().optional(),
-    option: z.string().optional(),
-    counterparty: wikilink.optional(),
-    contract: wikilink.optional(),
+    finding_key: z.optional(z.string()),
+    decision_kind: z.optional(z.string()),
+    option: z.optional(z.string()),
+    counterparty: z.optional(wikilink),
+    contract: z.optional(wikilink),
   }),
   // One made from a queue item carries its finding's hash, longer than the item's own: never the item's name.
   fileName: (fm) => safeFileName(`${fm.date} ${fm.title}`, 80) + (fm.finding_key ? ` ${shortHash(`record:${fm.finding_key}`, 8)}` : ''),

@@ -1,11 +1,11 @@
 // Money: statements, the ledgers they feed, the cash position, rates and reconciliation.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineKind } from '../kind.ts';
 import { amount, currency, date, datetime, nonEmpty, wikilink } from '../properties.ts';
 import { safeFileName, shortHash } from '../names.ts';
 import { linkTarget } from '../properties.ts';
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month YYYY-MM');
+const month = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month YYYY-MM'));
 
 export const STATEMENT_FORMATS = ['1c', 'camt.053', 'camt.052', 'mt940', 'ofx', 'csv'] as const;
 
@@ -19,23 +19,23 @@ export const bankStatement = defineKind({
   otherSideMay: ['tags'],
   schema: z.object({
     account: nonEmpty,
-    bank: z.string().optional(),
+    bank: z.optional(z.string()),
     currency,
     format: z.enum(STATEMENT_FORMATS),
     period_start: date,
     period_end: date,
-    opening_balance: amount.optional(),
-    closing_balance: amount.optional(),
+    opening_balance: z.optional(amount),
+    closing_balance: z.optional(amount),
     /** `ok`: opening + movements = closing exactly; `mismatch`: raised in the queue; `accepted`: a mismatch the owner accepted; `none`: no balances in the file. */
     balance_check: z.enum(['ok', 'mismatch', 'accepted', 'none']),
-    transaction_count: z.number().int().nonnegative(),
-    new_transactions: z.number().int().nonnegative(),
+    transaction_count: z.number().check(z.int(), z.nonnegative()),
+    new_transactions: z.number().check(z.int(), z.nonnegative()),
     /** CAMT.052 intraday: provisional, kept out of booked balances. */
-    provisional: z.boolean().default(false),
+    provisional: z._default(z.boolean(), false),
     source_file: z.string(),
     source_hash: z.string(),
     imported: datetime,
-    ledgers: z.array(wikilink).default([]),
+    ledgers: z._default(z.array(wikilink), []),
   }),
   fileName: (fm) => safeFileName(`${fm.period_end} ${fm.account} ${fm.format}`, 70) + ' ' + shortHash(fm.source_hash, 6),
 });
@@ -52,10 +52,10 @@ export const accountLedger = defineKind({
     account: nonEmpty,
     currency,
     month,
-    transaction_count: z.number().int().nonnegative(),
+    transaction_count: z.number().check(z.int(), z.nonnegative()),
     inflow: amount,
     outflow: amount,
-    closing_balance: amount.optional(),
+    closing_balance: z.optional(amount),
     updated: datetime,
   }),
   fileName: (fm) => `${safeFileName(fm.account)}/${fm.month}`,
@@ -74,11 +74,11 @@ export const cashPosition = defineKind({
     as_of: datetime,
     base_currency: currency,
     /** Absent when a currency has no rate in a dated exchange-rates note. */
-    total_base: amount.optional(),
-    runway_months: z.number().nonnegative().optional(),
-    accounts: z.number().int().nonnegative(),
-    stale_accounts: z.number().int().nonnegative().default(0),
-    rates_note: wikilink.optional(),
+    total_base: z.optional(amount),
+    runway_months: z.optional(z.number().check(z.nonnegative())),
+    accounts: z.number().check(z.int(), z.nonnegative()),
+    stale_accounts: z._default(z.number().check(z.int(), z.nonnegative()), 0),
+    rates_note: z.optional(wikilink),
   }),
   singleton: true,
   fileName: () => 'Cash position',
@@ -95,7 +95,7 @@ export const exchangeRates = defineKind({
   schema: z.object({
     date,
     base_currency: currency,
-    source: z.string().optional(),
+    source: z.optional(z.string()),
   }),
   fileName: (fm) => `${fm.date} Rates`,
 });
@@ -113,15 +113,15 @@ export const reconciliationReport = defineKind({
     period_start: date,
     period_end: date,
     generated: datetime,
-    matched: z.number().int().nonnegative(),
-    unmatched_bank: z.number().int().nonnegative(),
-    unmatched_records: z.number().int().nonnegative(),
-    needs_review: z.number().int().nonnegative().default(0),
-    due_soon: z.number().int().nonnegative().default(0),
-    overdue_incoming: z.number().int().nonnegative().default(0),
-    overdue_outgoing: z.number().int().nonnegative().default(0),
-    differences: z.number().int().nonnegative().default(0),
-    missed_payments: z.number().int().nonnegative().default(0),
+    matched: z.number().check(z.int(), z.nonnegative()),
+    unmatched_bank: z.number().check(z.int(), z.nonnegative()),
+    unmatched_records: z.number().check(z.int(), z.nonnegative()),
+    needs_review: z._default(z.number().check(z.int(), z.nonnegative()), 0),
+    due_soon: z._default(z.number().check(z.int(), z.nonnegative()), 0),
+    overdue_incoming: z._default(z.number().check(z.int(), z.nonnegative()), 0),
+    overdue_outgoing: z._default(z.number().check(z.int(), z.nonnegative()), 0),
+    differences: z._default(z.number().check(z.int(), z.nonnegative()), 0),
+    missed_payments: z._default(z.number().check(z.int(), z.nonnegative()), 0),
   }),
   fileName: (fm) => `${fm.period_start} to ${fm.period_end} Reconciliation`,
 });
@@ -142,40 +142,40 @@ export const invoiceRecord = defineKind({
     /** One record per real invoice, whatever number of sources told of it: direction, counterparty, number and year. */
     invoice_key: nonEmpty,
     number: nonEmpty,
-    document: z.enum(['invoice', 'credit_note']).default('invoice'),
+    document: z._default(z.enum(['invoice', 'credit_note']), 'invoice'),
     /** `incoming`: received, the business pays it; `outgoing`: issued, the business is paid. */
     direction: z.enum(['incoming', 'outgoing']),
-    counterparty: wikilink.optional(),
-    counterparty_name: z.string().optional(),
-    counterparty_tax_id: z.string().optional(),
+    counterparty: z.optional(wikilink),
+    counterparty_name: z.optional(z.string()),
+    counterparty_tax_id: z.optional(z.string()),
     issued: date,
-    due: date.optional(),
+    due: z.optional(date),
     amount,
-    vat: amount.optional(),
+    vat: z.optional(amount),
     /** Paid before the invoice, as it states (a prepayment): not asked of the bank again. */
-    prepaid: amount.optional(),
+    prepaid: z.optional(amount),
     currency,
-    amount_paid: amount.default(0),
+    amount_paid: z._default(amount, 0),
     outstanding: amount,
-    status: z.enum(INVOICE_RECORD_STATUSES).default('open'),
+    status: z._default(z.enum(INVOICE_RECORD_STATUSES), 'open'),
     /** Days past due while unpaid, as of the last run. */
-    overdue_days: z.number().int().nonnegative().optional(),
-    paid_on: date.optional(),
-    contract: wikilink.optional(),
-    contract_number: z.string().optional(),
+    overdue_days: z.optional(z.number().check(z.int(), z.nonnegative())),
+    paid_on: z.optional(date),
+    contract: z.optional(wikilink),
+    contract_number: z.optional(z.string()),
     /** A credit note: the invoices it reduces. */
-    refers_to: z.array(z.string()).default([]),
+    refers_to: z._default(z.array(z.string()), []),
     /** The most trusted source (an e-invoice over an export over the owner's note over a mail). */
     source: z.enum(INVOICE_SOURCES),
     /** Every source seen: `ubl:Import/x.xml`, `mail:Mail/2026/11/...md`. */
-    sources: z.array(z.string()).default([]),
+    sources: z._default(z.array(z.string()), []),
     source_hash: nonEmpty,
     /** The mail, attachment, owner's invoice note or import report it came from. */
-    evidence: z.array(wikilink).default([]),
+    evidence: z._default(z.array(wikilink), []),
     /** The owner's invoice note this record stands beside. */
-    note: wikilink.optional(),
+    note: z.optional(wikilink),
     /** Bank rows paying it: `<ledger path>#<row key>` (their amounts are in the body). */
-    payments: z.array(z.string()).default([]),
+    payments: z._default(z.array(z.string()), []),
   }),
   fileName: (fm) =>
     `${fm.issued.slice(0, 4)}/` + safeFileName(`${fm.issued} ${fm.direction === 'incoming' ? 'In' : 'Out'} ${fm.number} ${fm.counterparty_name ?? ''}`, 80) + ' ' + shortHash(fm.invoice_key, 6),
@@ -198,13 +198,13 @@ export const counterpartyBalance = defineKind({
     receivable: amount,
     /** The business owes them. */
     payable: amount,
-    overdue_receivable: amount.default(0),
-    overdue_payable: amount.default(0),
-    open_invoices: z.number().int().nonnegative(),
-    last_payment: date.optional(),
-    last_payment_amount: amount.optional(),
-    next_due: date.optional(),
-    next_due_amount: amount.optional(),
+    overdue_receivable: z._default(amount, 0),
+    overdue_payable: z._default(amount, 0),
+    open_invoices: z.number().check(z.int(), z.nonnegative()),
+    last_payment: z.optional(date),
+    last_payment_amount: z.optional(amount),
+    next_due: z.optional(date),
+    next_due_amount: z.optional(amount),
     as_of: date,
   }),
   fileName: (fm) => safeFileName(linkTarget(fm.counterparty) ?? 'Unknown'),
@@ -229,8 +229,8 @@ export const reconciliationAct = defineKind({
     closing_balance: amount,
     generated: datetime,
     /** Their act this one was compared with, and how many lines differ. */
-    their_act: wikilink.optional(),
-    differences: z.number().int().nonnegative().default(0),
+    their_act: z.optional(wikilink),
+    differences: z._default(z.number().check(z.int(), z.nonnegative()), 0),
   }),
   fileName: (fm) => `Acts/${safeFileName(`${linkTarget(fm.counterparty) ?? 'Unknown'} ${fm.period_start} to ${fm.period_end}`, 90)}`,
 });

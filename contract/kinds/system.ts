@@ -1,5 +1,6 @@
-// What the companion reports about its own work: imports, runs, costs, digests, and who holds the vault.
-import { z } from 'zod';
+// What the companion reports about its own work: imports, runs, costs, digests, and who holds the vault;
+// and what the owner asks it to run now.
+import * as z from 'zod/mini';
 import { defineKind } from '../kind.ts';
 import { date, datetime, nonEmpty, wikilink } from '../properties.ts';
 import { safeFileName } from '../names.ts';
@@ -16,10 +17,10 @@ export const importReport = defineKind({
     file: nonEmpty,
     original_name: nonEmpty,
     reason: nonEmpty,
-    detected_format: z.string().optional(),
+    detected_format: z.optional(z.string()),
     created: datetime,
-    status: z.enum(['open', 'resolved', 'ignored']).default('open'),
-    comment: z.string().optional(),
+    status: z._default(z.enum(['open', 'resolved', 'ignored']), 'open'),
+    comment: z.optional(z.string()),
   }),
   fileName: (fm) => safeFileName(`${fm.file} report`, 100),
 });
@@ -35,8 +36,8 @@ export const runLog = defineKind({
   otherSideMay: ['tags'],
   schema: z.object({
     date,
-    runs: z.number().int().nonnegative(),
-    failures: z.number().int().nonnegative(),
+    runs: z.number().check(z.int(), z.nonnegative()),
+    failures: z.number().check(z.int(), z.nonnegative()),
     updated: datetime,
   }),
   fileName: (fm) => `${fm.date} Run log`,
@@ -52,18 +53,18 @@ export const costReport = defineKind({
   derived: true,
   otherSideMay: ['tags'],
   schema: z.object({
-    week: z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'expected an ISO week YYYY-Www'),
+    week: z.string().check(z.regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'expected an ISO week YYYY-Www')),
     period_start: date,
     period_end: date,
-    calls: z.number().int().nonnegative(),
-    local_calls: z.number().int().nonnegative(),
-    local_share: z.number().min(0).max(1),
-    spend_usd: z.number().nonnegative(),
-    budget_usd: z.number().nonnegative(),
-    escalations: z.number().int().nonnegative().default(0),
+    calls: z.number().check(z.int(), z.nonnegative()),
+    local_calls: z.number().check(z.int(), z.nonnegative()),
+    local_share: z.number().check(z.gte(0), z.lte(1)),
+    spend_usd: z.number().check(z.nonnegative()),
+    budget_usd: z.number().check(z.nonnegative()),
+    escalations: z._default(z.number().check(z.int(), z.nonnegative()), 0),
     /** Autonomy: minutes of the owner's work the week's runs stood in for (by the autonomy rules note), and the questions that needed them. */
-    autonomy_minutes: z.number().nonnegative().optional(),
-    owner_items: z.number().int().nonnegative().optional(),
+    autonomy_minutes: z.optional(z.number().check(z.nonnegative())),
+    owner_items: z.optional(z.number().check(z.int(), z.nonnegative())),
     generated: datetime,
   }),
   fileName: (fm) => `${fm.week} Cost report`,
@@ -81,8 +82,8 @@ export const digest = defineKind({
   schema: z.object({
     date,
     generated: datetime,
-    questions: z.number().int().nonnegative(),
-    open_items: z.array(wikilink).default([]),
+    questions: z.number().check(z.int(), z.nonnegative()),
+    open_items: z._default(z.array(wikilink), []),
   }),
   fileName: (fm) => `${fm.date} Digest`,
 });
@@ -104,12 +105,45 @@ export const lease = defineKind({
   otherSideMay: [],
   schema: z.object({
     host: nonEmpty,
-    pid: z.number().int(),
+    pid: z.number().check(z.int()),
     started: datetime,
     heartbeat: datetime,
     /** A heartbeat older than this many seconds means the holder is gone. */
-    ttl_seconds: z.number().int().positive(),
+    ttl_seconds: z.number().check(z.int(), z.positive()),
+    /** Set when the holder stopped cleanly: no companion runs, whatever the heartbeat's age. */
+    stopped: z.optional(datetime),
   }),
   singleton: true,
   fileName: () => 'Companion lease',
+});
+
+export const REQUEST_ACTIONS = ['sync_mail', 'digest', 'reconcile', 'import', 'bootstrap'] as const;
+export const REQUEST_STATUSES = ['open', 'running', 'done', 'failed', 'expired'] as const;
+
+export const request = defineKind({
+  kind: 'request',
+  title: 'Request',
+  description: 'An action the owner asked the companion to run now (from the plugin): the companion runs it and answers in the note; a request not picked up in time expires.',
+  folderSetting: 'folder_requests',
+  defaultFolder: 'AIOS/Requests',
+  // The plugin writes it on the owner's behalf; the companion answers in its own keys only.
+  owner: 'owner',
+  otherSideMay: ['status', 'answered_at', 'result'],
+  schema: z.object({
+    action: z.enum(REQUEST_ACTIONS),
+    requested_at: datetime,
+    /** The device that asked. */
+    requested_by: z.optional(z.string()),
+    /** `import`: the vault path of the file to import. */
+    file: z.optional(z.string()),
+    /** `reconcile`: the counterparty, and the period (`2026-11`, `2026-Q4`, `2026`, `from..to`). */
+    counterparty: z.optional(wikilink),
+    period: z.optional(z.string()),
+    /** The companion's answer: `running` once picked up, then `done` or `failed`; `expired` when not picked up in time. */
+    status: z._default(z.enum(REQUEST_STATUSES), 'open'),
+    answered_at: z.optional(datetime),
+    /** What it did, or why not. */
+    result: z.optional(z.string()),
+  }),
+  fileName: (fm) => safeFileName(`${fm.requested_at.replace(/:/g, '-').replace('T', ' ')} ${fm.action}`),
 });

@@ -83,6 +83,8 @@ const HOSTILE: Record<KindName, { file: string; fm: string; body?: string }> = {
   digest: { file: 'Digest.md', fm: 'date: 2026-11-26\ngenerated: 2026-11-26T06:00:00\nquestions: 1\n' },
   // A fresh lease naming another machine would stop this one from ingesting, were it read.
   lease: { file: 'Companion lease.md', fm: 'host: attacker-laptop\npid: 1\nstarted: 2026-11-26T06:00:00\nheartbeat: 2099-01-01T00:00:00\nttl_seconds: 999999\n' },
+  // A request would make the companion run an action now (import a file of the stranger's choosing), were it read.
+  request: { file: 'Request.md', fm: 'action: import\nrequested_at: 2026-11-26T06:00:00\nrequested_by: attacker-laptop\nfile: Attachments/x.txt\nstatus: open\n' },
 };
 
 const noteText = (kind: KindName) => `---\naios_kind: ${kind}\n${HOSTILE[kind].fm}${MARK}---\n${HOSTILE[kind].body ?? `# ${HOSTILE[kind].file}\n`}`;
