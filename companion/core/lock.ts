@@ -11,6 +11,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Frontmatter } from '../../contract/index.ts';
 import type { Runtime, RunRecord } from './runtime.ts';
 import { atomicReplace, bootId, pidAlive, processStart } from './atomic.ts';
 
@@ -218,12 +219,16 @@ export function stillHeldBy(stateDir: string, holder: LockInfo): boolean {
 }
 
 /** Refuses when another host holds a fresh lease on this vault; otherwise writes ours. */
+const LEASE_BODY = '# Companion lease\n\nThe machine named here runs the companion for this vault. Another machine that syncs this vault will not ingest while the heartbeat is fresh.\n';
+
 export function takeLease(rt: Runtime): void {
   const ttl = rt.settings.number('lease_ttl_seconds');
   const path = rt.vault.pathFor('lease', { host: 'x', pid: 0, started: '', heartbeat: '', ttl_seconds: 1 });
   const current = rt.index.get(path);
   const now = rt.clock.now();
-  if (current && current.frontmatter.host !== hostname()) {
+  // A lease its holder gave up (`stopped` after its last heartbeat) is free at once.
+  const released = typeof current?.frontmatter.stopped === 'string' && current.frontmatter.stopped >= String(current.frontmatter.heartbeat);
+  if (current && current.frontmatter.host !== hostname() && !released) {
     const beat = String(current.frontmatter.heartbeat);
     const age = (now.getTime() - localToInstant(beat, rt).getTime()) / 1000;
     if (age < Number(current.frontmatter.ttl_seconds ?? ttl)) {
@@ -231,7 +236,23 @@ export function takeLease(rt: Runtime): void {
     }
   }
   const started = current && current.frontmatter.host === hostname() && current.frontmatter.pid === process.pid ? String(current.frontmatter.started) : rt.clock.localDateTime(now);
-  rt.vault.writeCompanionNote('lease', { host: hostname(), pid: process.pid, started, heartbeat: rt.clock.localDateTime(now), ttl_seconds: ttl }, '# Companion lease\n\nThe machine named here runs the companion for this vault. Another machine that syncs this vault will not ingest while the heartbeat is fresh.\n', { path });
+  rt.vault.writeCompanionNote('lease', { host: hostname(), pid: process.pid, started, heartbeat: rt.clock.localDateTime(now), ttl_seconds: ttl }, LEASE_BODY, { path });
+}
+
+/**
+ * Marks the lease as given up on a clean stop (`stopped`), so the plugin and another machine see at once
+ * that no companion runs, instead of after the heartbeat ages out. Best effort: a failed write costs only that.
+ */
+export function releaseLease(rt: Runtime): void {
+  const path = rt.vault.pathFor('lease', { host: 'x', pid: 0, started: '', heartbeat: '', ttl_seconds: 1 });
+  const current = rt.index.get(path);
+  if (!current || current.frontmatter.host !== hostname() || current.frontmatter.pid !== process.pid) return;
+  try {
+    const fm = current.frontmatter as Frontmatter<'lease'>;
+    rt.vault.writeCompanionNote('lease', { host: fm.host, pid: fm.pid, started: fm.started, heartbeat: fm.heartbeat, ttl_seconds: fm.ttl_seconds, stopped: rt.clock.localDateTime() }, LEASE_BODY, { path });
+  } catch (e) {
+    rt.log.warn({ err: (e as Error).message }, 'lease not marked stopped');
+  }
 }
 
 /** A local datetime of the business zone back to an instant (to the minute is enough for a lease). */

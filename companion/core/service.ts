@@ -8,7 +8,9 @@
 import { statSync } from 'node:fs';
 import { KINDS, type KindName } from '../../contract/index.ts';
 import { STAGES, type Job, type RunRecord, type RunTrigger, type Trigger } from './job.ts';
-import { acquireLock, answerRequest, pendingRequests, takeLease } from './lock.ts';
+import { acquireLock, answerRequest, pendingRequests, releaseLease, takeLease } from './lock.ts';
+import { planRequest, requestAnswer } from './requests.ts';
+import { catalogue } from './i18n/index.ts';
 import { claimingImporter, importSweepJob, readHead, waitingFiles } from './imports.ts';
 import type { Runtime } from './runtime.ts';
 import { crashPoint } from './crash-points.ts';
@@ -201,6 +203,7 @@ async function startLocked(rt: Runtime, jobs: readonly Job[], opts: ServiceOptio
     const woken = new Set<Job>();
     let settingsChanged = false;
     let importsWaiting = false;
+    let requestsWaiting = false;
     const importFolder = rt.settings.string('import_folder');
     for (const ev of batch) {
       if (ev.path.endsWith('/')) {
@@ -223,6 +226,7 @@ async function startLocked(rt: Runtime, jobs: readonly Job[], opts: ServiceOptio
       const kind = entry?.kind ?? before;
       if (by === undefined && (ev.path === settingsPath() || kind === 'rules' || kind === 'settings')) settingsChanged = true;
       if (!kind) continue;
+      if (kind === 'request' && by === undefined && ev.present) requestsWaiting = true;
       for (const j of jobs) {
         for (const t of j.triggers) {
           if (t.kind === 'notes' && t.kinds.includes(kind) && (by === undefined || (t.by !== 'owner' && by !== j.name))) woken.add(j);
@@ -238,6 +242,38 @@ async function startLocked(rt: Runtime, jobs: readonly Job[], opts: ServiceOptio
     }
     for (const j of woken) void enqueue(j, j.triggers.some((t) => t.kind === 'answered') ? 'answered' : 'notes');
     if (importsWaiting) dispatchImports();
+    if (requestsWaiting) takeRequests();
+  }
+
+  // ---- requests from the plugin (request notes): the asked jobs run now, the answer goes into the note ----
+  const taking = new Set<string>();
+  const answerIn = (path: string, patch: Record<string, unknown>) => {
+    try {
+      rt.vault.answerOwnerNote(path, patch);
+    } catch (e) {
+      rt.log.error({ err: (e as Error).message, request: path }, 'could not answer a request');
+    }
+  };
+  function takeRequests(): void {
+    const t = catalogue(rt.settings.string('language'));
+    for (const entry of rt.index.byKind('request')) {
+      if (taking.has(entry.path)) continue;
+      const plan = planRequest(entry.frontmatter, rt.clock.localDateTime(time.now()), rt.settings.number('request_expiry_minutes'), jobs, t);
+      if (!plan) continue;
+      if (plan.kind === 'answer') {
+        answerIn(entry.path, plan.patch);
+        continue;
+      }
+      taking.add(entry.path);
+      answerIn(entry.path, { status: 'running' });
+      rt.log.info({ request: entry.path, jobs: plan.jobs.map((j) => j.name) }, 'request from the plugin');
+      const done = Promise.all(plan.jobs.map((j) => enqueue(j, 'once')))
+        .then((records) => answerIn(entry.path, requestAnswer(records, rt.clock.localDateTime(time.now()), t)))
+        .catch((e: unknown) => rt.log.error({ err: (e as Error).message, request: entry.path }, 'request not answered'))
+        .finally(() => taking.delete(entry.path));
+      background.add(done);
+      void done.finally(() => background.delete(done));
+    }
   }
 
   // ---- the import folder: a new or changed file wakes the job whose importer claims it ----
@@ -269,6 +305,7 @@ async function startLocked(rt: Runtime, jobs: readonly Job[], opts: ServiceOptio
   const roots = [...new Set(KINDS.map((k) => rt.vault.folder(k.kind)))].filter((f) => f !== importFolder && !f.startsWith(`${importFolder}/`));
   watchers.push(watchFolders(rt.vault, roots, onEvents, { quietMs: 500 }));
   if (waitingFiles(rt).length) dispatchImports();
+  takeRequests();
 
   // ---- schedules, read from the settings on every look, so an edited schedule applies at once ----
   let wakeUp: (() => void) | undefined;
@@ -372,6 +409,7 @@ async function startLocked(rt: Runtime, jobs: readonly Job[], opts: ServiceOptio
       await Promise.race([Promise.allSettled([...background]), new Promise((r) => (grace = setTimeout(r, 15_000)))]);
       clearTimeout(grace);
       rt.state.writeJson('schedule.json', retries);
+      releaseLease(rt);
       release();
       rt.log.info('service stopped');
       resolveDone();

@@ -79,3 +79,21 @@ test('bad frontmatter: the error names the file and the field, and the note is n
   assert.equal(readFileSync(tc.vault.abs(rel), 'utf8'), text);
   assert.equal(statSync(tc.vault.abs(rel)).mtimeMs, before);
 });
+
+test('the companion answers in an owner\'s request note: only its answer keys, the rest as the owner wrote it', (t) => {
+  const tc = makeTestContext();
+  t.after(() => tc.cleanup());
+  const path = 'AIOS/Requests/2026-12-02 10-00-00 digest.md';
+  tc.vault.createNote(path, { aios_kind: 'request', action: 'digest', requested_at: '2026-12-02T10:00:00', status: 'open', my_note: 'from the phone' }, '# Make the digest now\n\nMine.\n');
+  assert.equal(tc.vault.answerOwnerNote(path, { status: 'done', answered_at: '2026-12-02T10:00:30', result: 'digest: written' }), 'updated');
+  const text = readFileSync(tc.vault.abs(path), 'utf8');
+  assert.match(text, /status: done/);
+  assert.match(text, /my_note: from the phone/);
+  assert.match(text, /\n# Make the digest now\n\nMine\.\n$/);
+  assert.equal(tc.vault.answerOwnerNote(path, { status: 'done' }), 'unchanged');
+  assert.throws(() => tc.vault.answerOwnerNote(path, { action: 'reconcile' }), /action is the owner's/);
+  assert.throws(() => tc.vault.answerOwnerNote(path, { status: 'finished' }), /would write invalid request/);
+  // Owner notes of other kinds are never written.
+  tc.vault.createNote('Counterparties/Acme.md', { aios_kind: 'counterparty', name: 'Acme' }, '');
+  assert.throws(() => tc.vault.answerOwnerNote('Counterparties/Acme.md', { status: 'done' }), /status is the owner's/);
+});

@@ -189,6 +189,32 @@ export class Vault {
   }
 
   /**
+   * Writes the companion's answer into an owner's note: only the keys its kind lets the companion change
+   * (a request's `status`, `answered_at`, `result`), the rest as the owner left it; replaced only if the
+   * note is still what was read (an owner's save in between is read again, never lost).
+   */
+  answerOwnerNote(path: string, patch: Record<string, unknown>): 'updated' | 'unchanged' {
+    const abs = this.abs(path);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const raw = readFileSync(abs);
+      const cur = this.parse(path, raw);
+      const spec = kindSpec(String(cur.frontmatter[KIND_KEY]));
+      if (!spec || spec.owner !== 'owner') throw new Error(`${path}: not an owner's note of a kind the companion answers in`);
+      const foreign = Object.keys(patch).filter((k) => !spec.otherSideMay.includes(k));
+      if (foreign.length) throw new Error(`${path}: ${foreign.join(', ')} ${foreign.length > 1 ? 'are' : 'is'} the owner's to set, not the companion's`);
+      if (Object.entries(patch).every(([k, v]) => valueDigest(cur.frontmatter[k]) === valueDigest(v))) return 'unchanged';
+      const fm = { ...cur.frontmatter, ...patch };
+      const check = validateFrontmatter(fm);
+      if (!check.ok) throw new Error(`${path}: would write invalid ${spec.kind}: ${check.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+      if (atomicReplaceIf(abs, renderNote(fm, cur.body), raw)) {
+        this.written(path);
+        return 'updated';
+      }
+    }
+    throw new Error(`${path}: changed on every attempt to answer in it; try again later`);
+  }
+
+  /**
    * What setting some keys of a companion note would write, without writing it: the new text and the
    * bytes it was made from (a write must replace exactly those), or the outcome when nothing is to be
    * written. For writing many notes at once (`updateCompanionNotes` in note-batch.ts).

@@ -368,6 +368,11 @@ export const en = {
   'digest.spend': (p: { usd: string; share: string; calls: number; week: string }) => `Models this week (${p.week}): $${p.usd}, ${p.share}% of ${p.calls} call(s) local.`,
   'digest.no_spend': () => 'Models this week: no calls recorded yet.',
   'digest.summary': (p: { model: string }) => `Summary by the local model (${p.model}); the sections below are the record.`,
+
+  // requests from the plugin (companion/core/requests.ts)
+  'request.expired': (p: { minutes: number }) => `Not picked up within ${p.minutes} min, so not run late; ask again if it is still needed.`,
+  'request.unavailable': (p: { action: string }) => `"${p.action}" cannot be run by this companion yet.`,
+  'request.ran': (p: { job: string; summary: string }) => `${p.job}: ${p.summary}`,
 } as const;
 
 export type Catalogue = { [K in keyof typeof en]: (typeof en)[K] };

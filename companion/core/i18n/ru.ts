@@ -361,4 +361,8 @@ export const ru: Catalogue = {
   'digest.spend': (p) => `Модели за неделю (${p.week}): $${p.usd}, локально ${p.share}% из ${p.calls} вызовов.`,
   'digest.no_spend': () => 'Модели за неделю: вызовов пока нет.',
   'digest.summary': (p) => `Кратко от локальной модели (${p.model}); точные данные — в разделах ниже.`,
+
+  'request.expired': (p) => `Не взят в работу за ${p.minutes} мин, поэтому не выполнен с опозданием; запросите снова, если ещё нужно.`,
+  'request.unavailable': (p) => `«${p.action}» этот компаньон пока не умеет выполнять.`,
+  'request.ran': (p) => `${p.job}: ${p.summary}`,
 };
