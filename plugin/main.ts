@@ -1,35 +1,43 @@
 // The AIOS plugin: what the owner sees inside Obsidian. It shares only the vault contract with the
-// companion; everything it changes goes through the Vault and FileManager APIs.
+// companion; everything it changes goes through the Vault and FileManager APIs. This file only wires
+// the features; each is one file under obsidian/ with its load and unload.
 import { Plugin } from 'obsidian';
-import { decisionItem } from '../contract/index.ts';
-import { QUEUE_VIEW, QueueView } from './obsidian/queue-view.ts';
-import { AiosSettingTab } from './obsidian/settings-tab.ts';
+import type { Feature } from './feature.ts';
+import { DEFAULT_KEYS, type QueueKeys } from './messages.ts';
+import { VaultNotes } from './obsidian/vault-notes.ts';
+import { QueueFeature } from './obsidian/queue.ts';
+import { StatusBar } from './obsidian/status-bar.ts';
+import { Requests } from './obsidian/requests.ts';
+import { SettingsFeature } from './obsidian/settings-tab.ts';
+
+interface PluginData {
+  keys?: Partial<QueueKeys>;
+}
 
 export default class AiosPlugin extends Plugin {
+  private features: Feature[] = [];
+  private keys: QueueKeys = DEFAULT_KEYS;
+  notes!: VaultNotes;
+  requests!: Requests;
+
   override async onload(): Promise<void> {
-    this.registerView(QUEUE_VIEW, (leaf) => new QueueView(leaf));
-    this.addCommand({ id: 'open-decision-queue', name: 'Open decision queue', callback: () => void this.openQueue() });
-    this.addRibbonIcon('list-checks', 'Open decision queue', () => void this.openQueue());
-    this.addSettingTab(new AiosSettingTab(this.app, this));
-    const status = this.addStatusBarItem();
-    const update = () => {
-      const open = this.app.vault.getMarkdownFiles().filter((f) => {
-        const fm = this.app.metadataCache.getFileCache(f)?.frontmatter;
-        return fm?.aios_kind === 'decision_item' && fm.status === 'open' && f.path.startsWith(`${decisionItem.defaultFolder}/`);
-      }).length;
-      status.setText(open ? `AIOS: ${open} open` : 'AIOS: nothing open');
+    const data = ((await this.loadData()) ?? {}) as PluginData;
+    this.keys = { ...DEFAULT_KEYS, ...data.keys };
+    const keys = {
+      get: () => this.keys,
+      set: async (k: QueueKeys) => {
+        this.keys = k;
+        await this.saveData({ ...data, keys: k } satisfies PluginData);
+      },
     };
-    this.app.workspace.onLayoutReady(() => {
-      update();
-      this.registerEvent(this.app.metadataCache.on('changed', update));
-    });
+    this.notes = new VaultNotes(this);
+    this.requests = new Requests(this, this.notes);
+    this.features = [this.notes, new QueueFeature(this, this.notes, keys.get), new StatusBar(this, this.notes), this.requests, new SettingsFeature(this, this.notes, keys)];
+    for (const f of this.features) await f.load();
   }
 
-  private async openQueue(): Promise<void> {
-    const existing = this.app.workspace.getLeavesOfType(QUEUE_VIEW)[0];
-    const leaf = existing ?? this.app.workspace.getRightLeaf(false);
-    if (!leaf) return;
-    if (!existing) await leaf.setViewState({ type: QUEUE_VIEW, active: true });
-    await this.app.workspace.revealLeaf(leaf);
+  override onunload(): void {
+    for (const f of this.features.reverse()) f.unload();
+    this.features = [];
   }
 }

@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Binary the tests run -> Debian package that brings it. */
-const SYSTEM = { dovecot: 'dovecot-imapd', doveadm: 'dovecot-core' };
+const SYSTEM = { dovecot: 'dovecot-imapd', doveadm: 'dovecot-core', chromium: 'chromium' };
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin} || test -x /usr/sbin/${bin}`], { stdio: 'ignore' }).status === 0;
 const args = process.argv.slice(2);
@@ -31,6 +31,8 @@ if (missing.length > 0) {
   }
 }
 
+// The plugin's `import ... from 'obsidian'` resolves to the test double (test/obsidian/).
+const OBSIDIAN_DOUBLE = pathToFileURL(join(root, 'test/obsidian/register.mjs')).href;
 const files = [];
 const walk = (dir) => {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -47,9 +49,9 @@ if (unit) {
   // One process for the fast lane: starting tsx once instead of once per file is most of its time.
   const entry = join(tmpdir(), `aios-unit-${process.pid}.mjs`);
   writeFileSync(entry, selected.sort().map((f) => `await import(${JSON.stringify(pathToFileURL(f).href)});`).join('\n') + '\n');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test-reporter=spec', entry], { stdio: 'inherit', cwd: root });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', OBSIDIAN_DOUBLE, '--test-reporter=spec', entry], { stdio: 'inherit', cwd: root });
   rmSync(entry, { force: true });
   process.exit(r.status ?? 1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...selected.sort()], { stdio: 'inherit', cwd: root });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', OBSIDIAN_DOUBLE, '--test', '--test-concurrency=2', '--test-reporter=spec', ...selected.sort()], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);
