@@ -17,8 +17,8 @@ interface PluginData {
 export default class AiosPlugin extends Plugin {
   private features: Feature[] = [];
   private keys: QueueKeys = DEFAULT_KEYS;
+  /** Public so the benchmark can flush its debounced refresh. */
   notes!: VaultNotes;
-  requests!: Requests;
 
   override async onload(): Promise<void> {
     const data = ((await this.loadData()) ?? {}) as PluginData;
@@ -31,8 +31,7 @@ export default class AiosPlugin extends Plugin {
       },
     };
     this.notes = new VaultNotes(this);
-    this.requests = new Requests(this, this.notes);
-    this.features = [this.notes, new QueueFeature(this, this.notes, keys.get), new StatusBar(this, this.notes), this.requests, new SettingsFeature(this, this.notes, keys)];
+    this.features = [this.notes, new QueueFeature(this, this.notes, keys.get), new StatusBar(this, this.notes), new Requests(this, this.notes), new SettingsFeature(this, this.notes, keys)];
     for (const f of this.features) await f.load();
   }
 

@@ -18,7 +18,8 @@ export class VaultNotes implements Feature {
   private readonly notify = debounce(() => {
     for (const l of this.listeners) l();
   }, 100);
-  private folderKey = '';
+  /** The kept folders and the lease note, as last read: a settings change that moves one rescans. */
+  private kept = '';
 
   constructor(private readonly plugin: Plugin) {}
 
@@ -81,10 +82,14 @@ export class VaultNotes implements Feature {
     this.settings = fm?.aios_kind === settingsNote.kind ? { ...fm } : {};
   }
 
+  private keptFolders(): string[] {
+    return [this.folder(decisionItem), this.folder(request)];
+  }
+
   /** Reads the kept folders afresh: at start, and when the settings move a folder. */
   private rescan(): void {
-    const folders = [this.folder(decisionItem), this.folder(request)];
-    this.folderKey = folders.join('\n') + '\n' + this.leasePath();
+    const folders = this.keptFolders();
+    this.kept = [...folders, this.leasePath()].join('\n');
     this.store.watch(folders, [this.leasePath()]);
     const { vault, metadataCache } = this.plugin.app;
     const walk = (f: TAbstractFile | null) => {
@@ -98,9 +103,7 @@ export class VaultNotes implements Feature {
   private changed(file: TFile, cache: CachedMetadata | null): void {
     if (file.path === SETTINGS_PATH) {
       this.readSettings();
-      const before = this.folderKey;
-      const folders = [this.folder(decisionItem), this.folder(request)].join('\n') + '\n' + this.leasePath();
-      if (folders !== before) this.rescan();
+      if ([...this.keptFolders(), this.leasePath()].join('\n') !== this.kept) this.rescan();
       this.notify();
       return;
     }

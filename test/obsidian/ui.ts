@@ -318,23 +318,23 @@ export class Setting implements Like<O.Setting, 'settingEl' | 'infoEl' | 'nameEl
     return this;
   }
   addText(cb: (component: O.TextComponent) => unknown): this {
-    cb(new TextComponent(this.controlEl) as unknown as O.TextComponent);
-    return this;
+    return this.add(TextComponent, cb);
   }
   addSearch(cb: (component: O.SearchComponent) => unknown): this {
-    cb(new SearchComponent(this.controlEl) as unknown as O.SearchComponent);
-    return this;
+    return this.add(SearchComponent, cb);
   }
   addToggle(cb: (component: O.ToggleComponent) => unknown): this {
-    cb(new ToggleComponent(this.controlEl) as unknown as O.ToggleComponent);
-    return this;
+    return this.add(ToggleComponent, cb);
   }
   addDropdown(cb: (component: O.DropdownComponent) => unknown): this {
-    cb(new DropdownComponent(this.controlEl) as unknown as O.DropdownComponent);
-    return this;
+    return this.add(DropdownComponent, cb);
   }
   addButton(cb: (component: O.ButtonComponent) => unknown): this {
-    cb(new ButtonComponent(this.controlEl) as unknown as O.ButtonComponent);
+    return this.add(ButtonComponent, cb);
+  }
+  /** A control of the double in this setting's control area, handed to the plugin as Obsidian's type. */
+  private add<T>(Control: new (el: HTMLElement) => unknown, cb: (component: T) => unknown): this {
+    cb(new Control(this.controlEl) as T);
     return this;
   }
 }
